@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { SinglePanel } from "@/components/SinglePanel";
+import { getClusters } from "@/lib/config";
+import { PANELS_BY_ID } from "@/lib/panels/catalog";
+import { resolveRange } from "@/lib/time-range";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ panelId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+function first(v: string | string[] | undefined): string | null {
+  return (Array.isArray(v) ? v[0] : v) ?? null;
+}
+
+function utc(t: number): string {
+  return new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** What a chat tool shows when the permalink is pasted: panel, cluster and range in UTC. */
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
+  const { panelId } = await params;
+  const sp = await searchParams;
+  const panel = PANELS_BY_ID.get(panelId);
+  if (!panel) return { title: "apiscope — Kubernetes API server dashboard" };
+  let clusterName = "unknown cluster";
+  try {
+    const clusters = getClusters();
+    const id = first(sp.cluster);
+    clusterName = (clusters.find((c) => c.id === id) ?? clusters[0])?.name ?? clusterName;
+  } catch {
+    /* config errors are shown on the page itself */
+  }
+  const range = resolveRange(first(sp.from), first(sp.to), Math.floor(Date.now() / 1000));
+  const rangeText = range.toParam === "now" && range.fromParam.startsWith("now") ? `${range.fromParam} → now` : `${utc(range.from)} → ${utc(range.to)} UTC`;
+  const instance = first(sp.instance);
+  const title = `${panel.title} · ${clusterName} · ${rangeText}`;
+  const description = `${panel.explanation} Cluster ${clusterName}${instance ? `, API server ${instance}` : ""}, ${rangeText}.`;
+  return {
+    title,
+    description,
+    openGraph: { title, description, type: "website", siteName: "apiscope" },
+    twitter: { card: "summary", title, description },
+  };
+}
+
+export default async function PanelPage({ params }: Props) {
+  const { panelId } = await params;
+  return (
+    <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
+      <SinglePanel panelId={panelId} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,231 @@
+"use client";
+// The frame every panel shares: title, what it tells you, what to do, the chart for its kind, and its
+// own loading, error, absent and empty states. A failing panel never takes the page down.
+import { Component, useEffect, useRef, useState, type ReactNode } from "react";
+import type { PanelData } from "@/lib/api-schema";
+import type { TimeZoneMode } from "@/lib/dashboard-state";
+import { formatValue } from "@/lib/format";
+import type { PanelDef, Unit } from "@/lib/panels/types";
+import { ApiRequestError } from "./api-client";
+import { LimitsTable } from "./charts/LimitsTable";
+import { RankedTable } from "./charts/RankedTable";
+import { linesFor } from "./charts/series-lines";
+import { StatTile } from "./charts/StatTile";
+import { TimeSeriesChart } from "./charts/TimeSeriesChart";
+import { Heatmap } from "./Heatmap";
+import { usePanelData, widthBucket, type PanelView } from "./use-panel-data";
+
+export interface PanelProps {
+  panel: PanelDef;
+  view: PanelView | null;
+  tz: TimeZoneMode;
+  onZoom?: (from: number, to: number) => void;
+  /** Extra controls in the header (links, share, CSV) */
+  actions?: (data: PanelData | undefined) => ReactNode;
+  /** Render even when off-screen (single-panel page). */
+  eager?: boolean;
+  chartHeight?: number;
+  /** The dashboard could not even work out what to query (cluster unreachable): shown in every panel. */
+  viewError?: unknown;
+}
+
+/** Query only what is (nearly) on screen: off-screen panels cost the backend nothing until scrolled to. */
+function useNearViewport<T extends Element>(eager: boolean): [React.RefObject<T | null>, boolean, number] {
+  const ref = useRef<T>(null);
+  const [visible, setVisible] = useState(eager);
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setVisible(true), { rootMargin: "300px" });
+    const ro = new ResizeObserver((entries) => setWidth(entries[0]?.contentRect.width ?? 800));
+    if (!eager) io.observe(el);
+    ro.observe(el);
+    return () => {
+      io.disconnect();
+      ro.disconnect();
+    };
+  }, [eager]);
+  return [ref, visible, width];
+}
+
+function ErrorBox({ error }: { error: unknown }) {
+  const e = error instanceof ApiRequestError ? error : null;
+  return (
+    <div role="alert" data-testid="panel-error" data-kind={e?.kind ?? "internal"} style={{ color: "var(--bad)", padding: "12px 4px" }}>
+      <div style={{ fontWeight: 600 }}>{e?.message ?? (error instanceof Error ? error.message : "This panel failed.")}</div>
+      {e?.detail && <code style={{ display: "block", margin: "4px 0", whiteSpace: "pre-wrap", color: "var(--fg)" }}>{e.detail}</code>}
+      {e?.hint && <div style={{ color: "var(--fg)" }}>What to do: {e.hint}</div>}
+    </div>
+  );
+}
+
+/** Render errors in one chart stay in that chart. */
+class PanelErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  state = { error: null as unknown };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  render() {
+    if (this.state.error) return <ErrorBox error={new Error("This panel could not be drawn. The rest of the dashboard is unaffected; reload to retry.")} />;
+    return this.props.children;
+  }
+}
+
+function isEmpty(data: PanelData): boolean {
+  return data.queries.every((q) => q.series.length === 0);
+}
+
+function PanelBody({ panel, data, tz, onZoom, chartHeight }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode; onZoom?: (f: number, t: number) => void; chartHeight?: number }) {
+  const { start, end, step } = data.window;
+  switch (panel.chart) {
+    case "stat":
+      return <StatTile panel={panel} data={data} tz={tz} />;
+    case "ranked-table":
+      return <RankedTable panel={panel} data={data} tz={tz} />;
+    case "limits-table":
+      return <LimitsTable panel={panel} data={data} />;
+    case "heatmap":
+      return <Heatmap id={panel.id} series={data.queries[0]?.series ?? []} start={start} end={end} step={step} unit="seconds" timeZone={tz} onZoom={onZoom} height={chartHeight ?? 260} />;
+    case "timeseries": {
+      // Queries with their own unit (memory next to CPU) get their own small chart.
+      const groups = new Map<Unit, PanelData["queries"]>();
+      for (const q of data.queries) {
+        const unit = (q.unit as Unit | undefined) ?? panel.unit;
+        groups.set(unit, [...(groups.get(unit) ?? []), q]);
+      }
+      const multiples = groups.size > 1;
+      const thresholds = [
+        ...(panel.thresholds ?? []),
+        ...(panel.showInflightLimits && data.inflightLimits
+          ? [
+              { value: data.inflightLimits.readOnly, label: `read-only limit ${data.inflightLimits.readOnly}` },
+              { value: data.inflightLimits.mutating, label: `mutating limit ${data.inflightLimits.mutating}`, color: "var(--warn)" },
+            ]
+          : []),
+      ];
+      return (
+        <div style={{ display: "grid", gridTemplateColumns: multiples ? "repeat(auto-fit, minmax(280px, 1fr))" : "1fr", gap: 8 }}>
+          {[...groups].map(([unit, queries]) => {
+            const { lines, hidden } = linesFor(queries, panel.maxSeries);
+            return (
+              <div key={unit}>
+                {multiples && <div style={{ fontSize: 12, color: "var(--muted)" }}>{queries.map((q) => q.id).join(", ")}</div>}
+                <TimeSeriesChart id={`${panel.id}-${unit}`} lines={lines} unit={unit} start={start} end={end} tz={tz} thresholds={multiples ? [] : thresholds} onZoom={onZoom} height={chartHeight} />
+                <Legend lines={lines} hidden={hidden} />
+              </div>
+            );
+          })}
+        </div>
+      );
+    }
+  }
+}
+
+function Legend({ lines, hidden }: { lines: { key: string; name: string; color: string }[]; hidden: number }) {
+  return (
+    <ul data-testid="chart-legend" style={{ listStyle: "none", margin: "4px 0 0", padding: 0, display: "flex", flexWrap: "wrap", gap: "2px 12px", fontSize: 12 }}>
+      {lines.map((l) => (
+        <li key={l.key} data-testid="legend-item">
+          <span style={{ color: l.color }}>■</span> {l.name}
+        </li>
+      ))}
+      {hidden > 0 && <li style={{ color: "var(--muted)" }}>+{hidden} more with lower peaks</li>}
+    </ul>
+  );
+}
+
+function PromQLList({ data }: { data: PanelData }) {
+  return (
+    <div data-testid="panel-promql" style={{ background: "var(--code-bg)", padding: 8, borderRadius: 4, margin: "6px 0", fontSize: 12 }}>
+      {data.queries.map((q) => (
+        <div key={q.id} style={{ marginBottom: 6 }}>
+          <div style={{ display: "flex", justifyContent: "space-between", color: "var(--muted)" }}>
+            <span>
+              {q.id} ({q.type}, step {data.window.step}s{q.stats ? `, ${q.stats.samplesProcessed.toLocaleString("en-US")} samples` : ""})
+            </span>
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(q.expr)} style={{ fontSize: 11, padding: "0 6px" }}>
+              Copy
+            </button>
+          </div>
+          <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-all" }}>{q.expr}</pre>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHeight, viewError }: PanelProps) {
+  const [ref, visible, width] = useNearViewport<HTMLElement>(eager);
+  const query = usePanelData(panel.id, view, widthBucket(width), visible);
+  const [showQuery, setShowQuery] = useState(false);
+  const data = query.data;
+  const notes = [...new Set((data?.queries ?? []).map((q) => q.note).filter((n): n is string => !!n))];
+  const warnings = [...new Set((data?.queries ?? []).flatMap((q) => q.warnings))];
+  return (
+    <section
+      ref={ref}
+      id={`panel-${panel.id}`}
+      data-testid="panel"
+      data-panel-id={panel.id}
+      data-state={query.isError || viewError ? "error" : !data ? "loading" : data.status === "absent" ? "absent" : isEmpty(data) ? "empty" : "ok"}
+      aria-labelledby={`panel-title-${panel.id}`}
+      style={{
+        background: "var(--bg-panel)",
+        border: "1px solid var(--border)",
+        borderRadius: 6,
+        padding: "10px 12px",
+        minWidth: 0,
+        gridColumn: panel.wide ? "1 / -1" : undefined,
+        scrollMarginTop: 80,
+      }}
+    >
+      <header style={{ display: "flex", alignItems: "flex-start", justifyContent: "space-between", gap: 8 }}>
+        <div style={{ minWidth: 0 }}>
+          <h3 id={`panel-title-${panel.id}`} style={{ margin: 0, fontSize: 15 }}>
+            {panel.title}
+          </h3>
+          <p style={{ margin: "2px 0 0", color: "var(--muted)", fontSize: 12 }}>{panel.explanation}</p>
+        </div>
+        <div style={{ display: "flex", gap: 4, flexShrink: 0, alignItems: "center" }}>
+          {query.isFetching && <span aria-label="refreshing" style={{ color: "var(--muted)", fontSize: 12 }}>⟳</span>}
+          <button type="button" aria-expanded={showQuery} onClick={() => setShowQuery((s) => !s)} style={{ fontSize: 12 }} title="Show the PromQL this panel ran">
+            PromQL
+          </button>
+          {actions?.(data)}
+        </div>
+      </header>
+      {showQuery && data && <PromQLList data={data} />}
+      <div style={{ marginTop: 6, minHeight: panel.chart === "stat" ? 70 : 120 }}>
+        {viewError || query.isError ? (
+          <ErrorBox error={viewError ?? query.error} />
+        ) : !data ? (
+          <div data-testid="panel-loading" style={{ color: "var(--muted)", padding: "24px 4px" }}>
+            Loading…
+          </div>
+        ) : data.status === "absent" ? (
+          <div data-testid="panel-absent" style={{ color: "var(--muted)", padding: "12px 4px" }}>
+            Not available on this cluster: {data.absentReason}
+          </div>
+        ) : isEmpty(data) ? (
+          <div data-testid="panel-empty" style={{ color: "var(--good)", padding: "12px 4px" }}>
+            {panel.emptyMessage}
+          </div>
+        ) : (
+          <PanelErrorBoundary>
+            <PanelBody panel={panel} data={data} tz={tz} onZoom={onZoom} chartHeight={chartHeight} />
+          </PanelErrorBoundary>
+        )}
+      </div>
+      <footer style={{ marginTop: 6, fontSize: 12, color: "var(--muted)", display: "flex", justifyContent: "space-between", gap: 8, flexWrap: "wrap" }}>
+        <span>
+          <b>What to do:</b> {panel.hint}
+        </span>
+        {data && data.samplesProcessed > 0 && <span data-testid="panel-samples">{formatValue(data.samplesProcessed, "count")} samples</span>}
+      </footer>
+      {(notes.length > 0 || warnings.length > 0) && (
+        <div style={{ fontSize: 12, color: "var(--warn)" }}>{[...notes, ...warnings.map((w) => `Backend warning: ${w}`)].join(" ")}</div>
+      )}
+    </section>
+  );
+}

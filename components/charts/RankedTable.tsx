@@ -1,0 +1,68 @@
+"use client";
+// A ranked list over the whole range (instant query) with a sparkline per row (range query).
+import type { PanelData } from "@/lib/api-schema";
+import type { TimeZoneMode } from "@/lib/dashboard-state";
+import { formatValue, legendFor } from "@/lib/format";
+import type { PanelDef } from "@/lib/panels/types";
+import { labelsKey } from "./series-lines";
+import { colorAt } from "./palette";
+import { TimeSeriesChart } from "./TimeSeriesChart";
+
+export function RankedTable({ panel, data, tz }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode }) {
+  const rank = panel.rank!;
+  const ranking = data.queries.find((q) => q.id === rank.by);
+  const sparkQuery = data.queries.find((q) => q.id === rank.sparkline);
+  const otherColumns = data.queries.filter((q) => q.type === "instant" && q.id !== rank.by);
+  if (!ranking) return null;
+  const rows = ranking.series
+    .map((s) => ({ labels: s.labels, value: s.points[0]?.[1] ?? null }))
+    .filter((r) => r.value !== null && Number.isFinite(r.value))
+    .sort((a, b) => b.value! - a.value!)
+    .slice(0, rank.limit);
+  const sparkByKey = new Map((sparkQuery?.series ?? []).map((s) => [labelsKey(s.labels), s.points]));
+  return (
+    <table data-testid="ranked-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: 13 }}>
+      <thead>
+        <tr style={{ color: "var(--muted)", textAlign: "left" }}>
+          <th style={{ width: 24 }}>#</th>
+          <th>{ranking.legend.includes("flow_schema") ? "flow schema → priority level" : "series"}</th>
+          <th style={{ textAlign: "right" }}>{ranking.id}</th>
+          {otherColumns.map((c) => (
+            <th key={c.id} style={{ textAlign: "right" }}>
+              {c.id}
+            </th>
+          ))}
+          {sparkQuery && <th style={{ width: "30%" }}>over the range</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => {
+          const key = labelsKey(r.labels);
+          const spark = sparkByKey.get(key);
+          return (
+            <tr key={key} data-testid="ranked-row" data-rank={i + 1} data-labels={JSON.stringify(r.labels)} data-value={r.value ?? ""} style={{ borderTop: "1px solid var(--grid)" }}>
+              <td>{i + 1}</td>
+              <td style={{ wordBreak: "break-word" }}>{legendFor(ranking.legend, r.labels)}</td>
+              <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatValue(r.value, panel.unit)}</td>
+              {otherColumns.map((c) => {
+                const match = c.series.find((s) => labelsKey(s.labels) === key);
+                return (
+                  <td key={c.id} style={{ textAlign: "right", fontVariantNumeric: "tabular-nums", color: "var(--muted)" }}>
+                    {formatValue(match?.points[0]?.[1] ?? null, panel.unit)}
+                  </td>
+                );
+              })}
+              {sparkQuery && (
+                <td>
+                  {spark && (
+                    <TimeSeriesChart id={`${panel.id}-row-${i}`} lines={[{ key: "v", name: "", color: colorAt(i), points: spark }]} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={28} compact />
+                  )}
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+// A big number with a sparkline: the first glance of row 1.
+import type { PanelData } from "@/lib/api-schema";
+import type { TimeZoneMode } from "@/lib/dashboard-state";
+import { formatValue, legendFor } from "@/lib/format";
+import type { PanelDef, Unit } from "@/lib/panels/types";
+import { lastValue, linesFor } from "./series-lines";
+import { TimeSeriesChart } from "./TimeSeriesChart";
+
+interface Reading {
+  label: string;
+  value: number | null;
+  unit: Unit;
+  limit?: number;
+  bad: boolean;
+}
+
+function readings(panel: PanelDef, data: PanelData): Reading[] {
+  const out: Reading[] = [];
+  for (const q of data.queries) {
+    const unit = (q.unit as Unit | undefined) ?? panel.unit;
+    for (const s of q.series) {
+      const value = lastValue(s.points);
+      const label = legendFor(q.legend, s.labels);
+      const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
+      const threshold = panel.thresholds?.find((t) => (q.id === "cluster-list" ? t.value === 30 : true))?.value;
+      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01));
+      out.push({ label, value, unit, limit, bad });
+    }
+  }
+  return out;
+}
+
+export function StatTile({ panel, data, tz }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode }) {
+  const list = readings(panel, data);
+  const [main, ...rest] = list;
+  const { lines } = linesFor(data.queries.slice(0, 1), 4);
+  return (
+    <div data-testid="stat-tile">
+      <div style={{ display: "flex", alignItems: "baseline", gap: 8, flexWrap: "wrap" }}>
+        <span data-testid="stat-value" style={{ fontSize: 26, fontWeight: 600, color: main?.bad ? "var(--bad)" : "var(--fg)", fontVariantNumeric: "tabular-nums" }}>
+          {main ? formatValue(main.value, main.unit) : "–"}
+        </span>
+        {main && list.length > 1 && <span style={{ color: "var(--muted)" }}>{main.label}</span>}
+        {main?.limit !== undefined && <span style={{ color: "var(--muted)" }}>/ {main.limit}</span>}
+      </div>
+      {rest.length > 0 && (
+        <div style={{ display: "flex", gap: 12, flexWrap: "wrap", fontSize: 12 }}>
+          {rest.map((r) => (
+            <span key={r.label} style={{ color: r.bad ? "var(--bad)" : "var(--muted)" }}>
+              {r.label} <b style={{ fontVariantNumeric: "tabular-nums" }}>{formatValue(r.value, r.unit)}</b>
+              {r.limit !== undefined && ` / ${r.limit}`}
+            </span>
+          ))}
+        </div>
+      )}
+      <TimeSeriesChart id={`${panel.id}-spark`} lines={lines} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={40} compact />
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+"use client";
+// Line chart for every time-series panel (recharts, SVG). Shares the page crosshair, zooms by dragging.
+import { useMemo, useState } from "react";
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { Point } from "@/lib/datasource/types";
+import type { TimeZoneMode } from "@/lib/dashboard-state";
+import { formatValue } from "@/lib/format";
+import type { Unit } from "@/lib/panels/types";
+import { axisTimeFormatter, formatTime } from "@/lib/time-format";
+import { setCrosshair, useCrosshairSource, useCrosshairTime } from "../crosshair";
+
+export interface ChartLine {
+  key: string;
+  name: string;
+  color: string;
+  points: Point[];
+  dashed?: boolean;
+}
+
+export interface TimeSeriesChartProps {
+  id: string;
+  lines: ChartLine[];
+  unit: Unit;
+  start: number;
+  end: number;
+  tz: TimeZoneMode;
+  height?: number;
+  thresholds?: { value: number; label: string; color?: string }[];
+  onZoom?: (from: number, to: number) => void;
+  /** sparkline mode: no axes, no tooltip, no zoom */
+  compact?: boolean;
+}
+
+type Row = Record<string, number | null> & { t: number };
+
+/** One row per timestamp with a column per line: the shape recharts wants. */
+function toRows(lines: ChartLine[]): Row[] {
+  const byTime = new Map<number, Row>();
+  for (const line of lines) {
+    for (const [t, v] of line.points) {
+      let row = byTime.get(t);
+      if (!row) {
+        row = { t } as Row;
+        byTime.set(t, row);
+      }
+      row[line.key] = v;
+    }
+  }
+  return [...byTime.values()].sort((a, b) => a.t - b.t);
+}
+
+interface TooltipPayloadItem {
+  dataKey?: string | number;
+  value?: number | null;
+  color?: string;
+  name?: string;
+}
+
+function ChartTooltip(props: { active?: boolean; label?: number; payload?: TooltipPayloadItem[]; unit: Unit; tz: TimeZoneMode }) {
+  const { active, label, payload, unit, tz } = props;
+  if (!active || label === undefined || !payload?.length) return null;
+  const items = [...payload].sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
+  return (
+    <div data-testid="chart-tooltip" data-time={label} style={tooltipStyle}>
+      <div style={{ fontWeight: 600, marginBottom: 4 }}>{formatTime(label, tz, { date: true, seconds: true })}</div>
+      {items.map((it) => (
+        <div key={String(it.dataKey)} data-series={it.name} data-value={it.value ?? ""} style={{ display: "flex", gap: 8, justifyContent: "space-between" }}>
+          <span>
+            <span style={{ color: it.color }}>■</span> {it.name}
+          </span>
+          <span style={{ fontVariantNumeric: "tabular-nums" }}>{formatValue(it.value, unit)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+const tooltipStyle: React.CSSProperties = {
+  background: "var(--bg-panel)",
+  border: "1px solid var(--border)",
+  borderRadius: 4,
+  padding: "6px 8px",
+  fontSize: 12,
+  maxWidth: 420,
+  boxShadow: "0 2px 8px rgba(0,0,0,.2)",
+};
+
+export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom, compact = false }: TimeSeriesChartProps) {
+  const rows = useMemo(() => toRows(lines), [lines]);
+  const crosshair = useCrosshairTime();
+  const crosshairSource = useCrosshairSource();
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
+
+  const label = (s: { activeLabel?: unknown }) => (typeof s?.activeLabel === "number" ? s.activeLabel : Number(s?.activeLabel));
+
+  return (
+    <div data-testid="timeseries-chart" data-chart-id={id} style={{ width: "100%", height, userSelect: "none" }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart
+          data={rows}
+          margin={compact ? { top: 2, right: 2, bottom: 2, left: 2 } : { top: 8, right: 12, bottom: 0, left: 4 }}
+          onMouseMove={(s) => {
+            if (compact) return;
+            const t = label(s as { activeLabel?: unknown });
+            if (!Number.isFinite(t)) return;
+            setCrosshair(t, id);
+            if (drag) setDrag({ from: drag.from, to: t });
+          }}
+          onMouseLeave={() => {
+            if (compact) return;
+            setCrosshair(null, null);
+            setDrag(null);
+          }}
+          onMouseDown={(s) => {
+            if (compact || !onZoom) return;
+            const t = label(s as { activeLabel?: unknown });
+            if (Number.isFinite(t)) setDrag({ from: t, to: t });
+          }}
+          onMouseUp={() => {
+            if (drag && onZoom && drag.from !== drag.to) onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
+            setDrag(null);
+          }}
+        >
+          {!compact && <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" vertical={false} />}
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[start, end]}
+            allowDataOverflow
+            hide={compact}
+            tickFormatter={tickFormat}
+            stroke="var(--muted)"
+            fontSize={11}
+            minTickGap={40}
+          />
+          <YAxis
+            hide={compact}
+            width={72}
+            stroke="var(--muted)"
+            fontSize={11}
+            tickFormatter={(v: number) => formatValue(v, unit)}
+            domain={[0, "auto"]}
+          />
+          {!compact && (
+            <Tooltip
+              content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} />}
+              isAnimationActive={false}
+              cursor={{ stroke: "var(--muted)", strokeWidth: 1 }}
+              wrapperStyle={{ zIndex: 10 }}
+            />
+          )}
+          {thresholds.map((th) => (
+            <ReferenceLine
+              key={th.label}
+              y={th.value}
+              stroke={th.color ?? "var(--bad)"}
+              strokeDasharray="6 4"
+              ifOverflow="extendDomain"
+              label={compact ? undefined : { value: th.label, position: "insideTopRight", fill: "var(--muted)", fontSize: 11 }}
+            />
+          ))}
+          {lines.map((l) => (
+            <Line
+              key={l.key}
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              strokeWidth={compact ? 1.25 : 1.5}
+              strokeDasharray={l.dashed ? "4 3" : undefined}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
+          ))}
+          {crosshair !== null && crosshairSource !== id && !compact && crosshair >= start && crosshair <= end && (
+            <ReferenceLine x={crosshair} stroke="var(--accent)" strokeWidth={1} className="apiscope-crosshair" />
+          )}
+          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--accent)" fillOpacity={0.15} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

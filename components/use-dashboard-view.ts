@@ -1,0 +1,63 @@
+"use client";
+// Everything a page needs to draw panels: the URL state, the resolved time range, the cluster and its
+// targets, and the notices for anything in the URL that had to be corrected.
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { clustersResponseSchema, targetsResponseSchema } from "@/lib/api-schema";
+import { resolveRange } from "@/lib/time-range";
+import { getJson } from "./api-client";
+import { useDashboardUrl } from "./use-dashboard-url";
+import { useNow } from "./use-now";
+import type { PanelView } from "./use-panel-data";
+
+export function useDashboardView() {
+  const { state, notices, update } = useDashboardUrl();
+  const { now, refreshNow, lastUpdated } = useNow(state.refresh);
+  const range = useMemo(() => resolveRange(state.from, state.to, now), [state.from, state.to, now]);
+
+  const clusters = useQuery({ queryKey: ["clusters"], queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal), staleTime: Infinity });
+  const clusterList = clusters.data?.clusters ?? [];
+  const known = state.cluster !== null && clusterList.some((c) => c.id === state.cluster);
+  const clusterId = known ? state.cluster : (clusterList[0]?.id ?? null);
+
+  const targets = useQuery({
+    queryKey: ["targets", clusterId, state.job],
+    queryFn: ({ signal }) =>
+      getJson(`/api/targets?cluster=${encodeURIComponent(clusterId!)}${state.job ? `&job=${encodeURIComponent(state.job)}` : ""}`, targetsResponseSchema, signal),
+    enabled: clusterId !== null,
+    staleTime: 5 * 60_000,
+  });
+  const job = targets.data?.job ?? null;
+  const instance = state.instance && targets.data?.instances.includes(state.instance) ? state.instance : null;
+  const view: PanelView | null = clusterId && targets.data ? { cluster: clusterId, job, instance, from: range.from, to: range.to } : null;
+
+  const allNotices = [
+    ...notices,
+    ...(range.notice ? [range.notice] : []),
+    ...(state.cluster && clusters.data && !known ? [`There is no cluster "${state.cluster}" configured here; showing ${clusterList[0]?.name ?? "the first one"}.`] : []),
+    ...(state.job && targets.data && state.job !== job ? [`Job "${state.job}" has no API-server metrics; showing job "${job}".`] : []),
+    ...(state.instance && targets.data && !instance ? [`Instance "${state.instance}" is not an API server of this job; showing all.`] : []),
+  ];
+
+  /** Zooming pushes a history entry, so the browser's back button returns to the previous range. */
+  const onZoom = (from: number, to: number) => update({ from: String(Math.floor(from) * 1000), to: String(Math.ceil(to) * 1000) });
+
+  return {
+    state,
+    update,
+    range,
+    now,
+    refreshNow,
+    lastUpdated,
+    clusters: clusterList,
+    clusterId,
+    clusterName: clusterList.find((c) => c.id === clusterId)?.name ?? null,
+    targets: targets.data ?? null,
+    view,
+    viewError: (targets.error ?? clusters.error ?? undefined) as unknown,
+    notices: allNotices,
+    onZoom,
+  };
+}
+
+export type DashboardView = ReturnType<typeof useDashboardView>;

@@ -1,0 +1,40 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { panelDataSchema, type PanelData } from "@/lib/api-schema";
+import { getJson } from "./api-client";
+
+export interface PanelView {
+  cluster: string;
+  job: string | null;
+  instance: string | null;
+  /** unix seconds */
+  from: number;
+  to: number;
+}
+
+/** Widths are bucketed so a few pixels of layout change don't become a new query. */
+export function widthBucket(px: number): number {
+  return Math.max(200, Math.round(px / 100) * 100);
+}
+
+/** Query keys are data: everything the answer depends on, nothing else. */
+export function panelQueryKey(panelId: string, view: PanelView, width: number) {
+  return ["panel", panelId, view.cluster, view.job, view.instance, view.from, view.to, width] as const;
+}
+
+export function panelUrl(panelId: string, view: PanelView, width: number): string {
+  const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)), width: String(width) });
+  if (view.job) p.set("job", view.job);
+  if (view.instance) p.set("instance", view.instance);
+  return `/api/panels/${encodeURIComponent(panelId)}?${p}`;
+}
+
+export function usePanelData(panelId: string, view: PanelView | null, width: number, enabled: boolean) {
+  return useQuery<PanelData>({
+    queryKey: view ? panelQueryKey(panelId, view, width) : ["panel", panelId, "pending"],
+    queryFn: ({ signal }) => getJson(panelUrl(panelId, view!, width), panelDataSchema, signal),
+    enabled: enabled && view !== null,
+    // Keep the previous picture on screen while the next range loads: nothing the user saw is lost.
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,78 @@
+// The JSON that crosses the route boundary: one zod schema per shape, and the TypeScript type inferred
+// from it. Route handlers validate what they receive; the browser validates what it gets back.
+import { z } from "zod";
+
+export const labelsSchema = z.record(z.string(), z.string());
+export const pointSchema = z.tuple([z.number(), z.number().nullable()]);
+
+export const statsSchema = z.object({ samplesProcessed: z.number(), peakSamples: z.number().optional() }).nullable();
+
+export const queryResultSchema = z.object({
+  id: z.string(),
+  legend: z.string(),
+  type: z.enum(["range", "instant"]),
+  /** The exact PromQL that ran, after variables were injected: one click away for the SRE. */
+  expr: z.string(),
+  unit: z.string().optional(),
+  note: z.string().optional(),
+  series: z.array(z.object({ labels: labelsSchema, points: z.array(pointSchema) })),
+  stats: statsSchema,
+  warnings: z.array(z.string()),
+});
+export type QueryResult = z.infer<typeof queryResultSchema>;
+
+export const windowSchema = z.object({ start: z.number(), end: z.number(), step: z.number(), rateInterval: z.number() });
+
+export const panelDataSchema = z.object({
+  panelId: z.string(),
+  status: z.enum(["ok", "absent"]),
+  absentReason: z.string().optional(),
+  window: windowSchema,
+  queries: z.array(queryResultSchema),
+  /** Samples the backend processed for this panel (AMP bills per sample). */
+  samplesProcessed: z.number(),
+  inflightLimits: z.object({ readOnly: z.number(), mutating: z.number() }).optional(),
+});
+export type PanelData = z.infer<typeof panelDataSchema>;
+
+/** Every error a route returns: what happened, what to do, and the backend's own words when safe. */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    kind: z.string(),
+    message: z.string(),
+    hint: z.string(),
+    detail: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Query parameters of GET /api/panels/<id>: all the state a panel's data depends on. */
+export const panelRequestSchema = z
+  .object({
+    cluster: z.string().min(1).max(100),
+    job: z.string().max(200).optional(),
+    instance: z.string().max(300).optional(),
+    start: z.coerce.number().int().nonnegative(),
+    end: z.coerce.number().int().positive(),
+    /** chart width in pixels: the step is sized to it */
+    width: z.coerce.number().int().min(50).max(8000).default(800),
+  })
+  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
+  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+export type PanelRequest = z.infer<typeof panelRequestSchema>;
+
+export const clusterSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["prometheus", "amp"]),
+  region: z.string().optional(),
+});
+export const clustersResponseSchema = z.object({ clusters: z.array(clusterSummarySchema) });
+export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
+
+export const targetsResponseSchema = z.object({
+  jobs: z.array(z.string()),
+  job: z.string().nullable(),
+  instances: z.array(z.string()),
+});
+export type TargetsResponse = z.infer<typeof targetsResponseSchema>;

@@ -1,0 +1,107 @@
+// What a cluster's scrape actually has: which API-server job, which metric names, and which label names
+// on the few metrics whose labels changed across Kubernetes versions. Found once per cluster and job
+// with two cheap metadata calls (no samples processed), then cached, so each panel can pick the query
+// variant that works on this cluster.
+import type { PrometheusApi } from "./datasource/types";
+import { formatMatcher, type LabelMatcher } from "./promql";
+import { LAZY_METRICS } from "./panels/catalog";
+import type { PanelQuery, QueryVariant } from "./panels/types";
+import { templateMetricNames } from "./panels/template";
+
+/** Job names kube-apiserver gets from common installers, most common first. */
+export const KNOWN_APISERVER_JOBS = ["apiserver", "kube-apiserver", "kubernetes-apiservers"];
+
+/** Metrics whose label names we must know to pick a variant. */
+const LABEL_PROBES = ["apiserver_flowcontrol_request_execution_seconds_count", "etcd_request_duration_seconds_count"];
+
+const TTL_MS = 5 * 60_000;
+
+export interface Capabilities {
+  metrics: ReadonlySet<string>;
+  /** label names seen per probed metric (bucket and count series share them) */
+  labels: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export interface Targets {
+  jobs: string[];
+  /** the job the dashboard should use when the URL names none */
+  defaultJob: string | null;
+}
+
+const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+
+function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+  const value = load();
+  cache.set(key, { at: Date.now(), value });
+  // A failed discovery must not stick for five minutes.
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+export function clearCapabilitiesCache(): void {
+  cache.clear();
+}
+
+function selector(matchers: LabelMatcher[]): string {
+  return `{${matchers.map(formatMatcher).join(",")}}`;
+}
+
+/** Jobs that expose API-server metrics, so the job variable can be offered and defaulted. */
+export function discoverJobs(cacheKey: string, api: PrometheusApi, base: LabelMatcher[], start: number, end: number): Promise<Targets> {
+  return cached(`jobs|${cacheKey}`, async () => {
+    const match = [selector([...base, { name: "__name__", op: "=~", value: "apiserver_request_total|apiserver_current_inflight_requests" }])];
+    const jobs = (await api.labelValues({ name: "job", match, start, end })).sort();
+    const known = KNOWN_APISERVER_JOBS.find((j) => jobs.includes(j));
+    return { jobs, defaultJob: known ?? jobs[0] ?? null };
+  });
+}
+
+export function discoverInstances(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number): Promise<string[]> {
+  return cached(`instances|${cacheKey}`, async () => {
+    const match = [selector([...scope, { name: "__name__", op: "=", value: "apiserver_request_total" }])];
+    return (await api.labelValues({ name: "instance", match, start, end })).sort();
+  });
+}
+
+/** `scope` holds the cluster and job matchers: what exists for this job is what the panels can use. */
+export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number): Promise<Capabilities> {
+  return cached(`caps|${cacheKey}`, async () => {
+    const [names, series] = await Promise.all([
+      api.labelValues({ name: "__name__", match: [selector(scope)], start, end }),
+      api.series({ match: LABEL_PROBES.map((m) => selector([...scope, { name: "__name__", op: "=", value: m }])), start, end }),
+    ]);
+    const labels = new Map<string, Set<string>>();
+    for (const s of series) {
+      const name = s.__name__;
+      if (!name) continue;
+      const set = labels.get(name) ?? new Set<string>();
+      for (const l of Object.keys(s)) set.add(l);
+      labels.set(name, set);
+    }
+    return { metrics: new Set(names), labels };
+  });
+}
+
+function labelExists(caps: Capabilities, metric: string, label: string): boolean {
+  // Bucket, count and sum series of one histogram carry the same labels (plus `le` on buckets).
+  const family = metric.replace(/_(bucket|count|sum)$/, "");
+  for (const probe of [metric, `${family}_count`, `${family}_bucket`]) {
+    const set = caps.labels.get(probe);
+    if (set) return set.has(label);
+  }
+  return false;
+}
+
+export function variantApplies(variant: QueryVariant, caps: Capabilities): boolean {
+  const needed = templateMetricNames(variant.expr).filter((m) => !LAZY_METRICS.has(m));
+  if (!needed.every((m) => caps.metrics.has(m))) return false;
+  if (!(variant.requiresMetrics ?? []).every((m) => caps.metrics.has(m))) return false;
+  return (variant.requiresLabels ?? []).every((r) => labelExists(caps, r.metric, r.label));
+}
+
+/** The first variant that works on this cluster, or null when the panel's metric is absent here. */
+export function pickVariant(query: PanelQuery, caps: Capabilities): QueryVariant | null {
+  return query.variants.find((v) => variantApplies(v, caps)) ?? null;
+}

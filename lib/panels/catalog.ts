@@ -1,0 +1,802 @@
+// The thirty panels of ../shared/reference/panels.md, in the order an SRE reads them mid-incident.
+// Rules every query follows: no recording rules; `max` across API servers where an average would hide a
+// hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
+// on both the old and the new label names (a missing label is just empty) or by ordered variants.
+import type { PanelDef } from "./types";
+
+const NON_STREAMING = `verb!~"WATCH|CONNECT"`;
+
+/** Always exported while APF is on, so it tells "APF off" apart from "no rejection yet". */
+const APF_EVIDENCE = "apiserver_flowcontrol_dispatched_requests_total";
+
+/**
+ * Metrics that have no series until their first event (a rejection, a termination, a webhook call…).
+ * Their absence is not a missing feature: a panel reading them says "none in this range" instead.
+ */
+export const LAZY_METRICS: ReadonlySet<string> = new Set([
+  "apiserver_flowcontrol_rejected_requests_total",
+  "apiserver_flowcontrol_request_queue_length_after_enqueue_bucket",
+  "apiserver_request_terminations_total",
+  "apiserver_admission_webhook_admission_duration_seconds_bucket",
+  "apiserver_requested_deprecated_apis",
+  "aggregator_unavailable_apiservice",
+]);
+
+/** p-quantile per API server, then the worst server: one hot server must not be averaged away. */
+function worstServerQuantile(q: number, bucket: string, selector = "", by: string[] = []): string {
+  const labels = ["instance", "le", ...by].join(", ");
+  const outer = by.length ? ` by (${by.join(", ")})` : "";
+  return `max${outer} (histogram_quantile(${q}, sum by (${labels}) (rate(${bucket}${selector ? `{${selector}}` : ""}[$__rate_interval]))))`;
+}
+
+export const PANELS: PanelDef[] = [
+  // ── Row 1: Is the API server in trouble? ────────────────────────────────────────────────
+  {
+    id: "request-rate",
+    number: 1,
+    row: "health",
+    title: "Requests and errors",
+    explanation: "All requests per second, and the share answered 5xx (server failing) or 429 (throttled by APF).",
+    hint: "429s point at API Priority and Fairness below; 5xx at etcd, webhooks or an overloaded server.",
+    unit: "reqps",
+    chart: "stat",
+    queries: [
+      { id: "rate", legend: "requests", variants: [{ expr: "sum(rate(apiserver_request_total[$__rate_interval]))" }] },
+      {
+        id: "5xx",
+        legend: "5xx",
+        unit: "ratio",
+        variants: [
+          {
+            expr: `(sum(rate(apiserver_request_total{code=~"5.."}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
+          },
+        ],
+      },
+      {
+        id: "429",
+        legend: "429",
+        unit: "ratio",
+        variants: [
+          {
+            expr: `(sum(rate(apiserver_request_total{code="429"}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
+          },
+        ],
+      },
+    ],
+    absentReason: "apiserver_request_total is not scraped for this job: check that the API server's /metrics is a scrape target.",
+    emptyMessage: "No requests recorded in this range.",
+  },
+  {
+    id: "api-latency-p99",
+    number: 2,
+    row: "health",
+    title: "API latency p99 (worst server)",
+    explanation: "p99 of non-streaming requests on the slowest API server, against the upstream SLOs.",
+    hint: "Over 1 s for single-object calls or 30 s for cluster-wide LISTs breaks the SLO: find the call in 'Slowest calls'.",
+    unit: "seconds",
+    chart: "stat",
+    queries: [
+      {
+        id: "single",
+        legend: "single object",
+        variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `${NON_STREAMING},scope="resource"`) }],
+      },
+      {
+        id: "cluster-list",
+        legend: "cluster LIST",
+        variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `verb="LIST",scope="cluster"`) }],
+      },
+    ],
+    thresholds: [
+      { value: 1, label: "SLO single object 1 s" },
+      { value: 30, label: "SLO cluster LIST 30 s" },
+    ],
+    absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
+    emptyMessage: "No non-streaming requests in this range.",
+  },
+  {
+    id: "etcd-latency-p99",
+    number: 3,
+    row: "health",
+    title: "etcd latency p99 (worst server)",
+    explanation: "How long the API server waits for etcd, p99 on the slowest server.",
+    hint: "If this rises with API latency, etcd is the cause: look at 'API vs etcd' and the etcd heatmap.",
+    unit: "seconds",
+    chart: "stat",
+    queries: [{ id: "p99", legend: "etcd p99", variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] }],
+    thresholds: [{ value: 0.1, label: "100 ms" }],
+    absentReason: "etcd_request_duration_seconds is not scraped for this job.",
+    emptyMessage: "No etcd requests in this range.",
+  },
+  {
+    id: "apf-rejections-rate",
+    number: 4,
+    row: "health",
+    title: "APF rejections",
+    explanation: "Requests API Priority and Fairness turned away (HTTP 429), per second, by reason.",
+    hint: "Any rejection means a priority level is saturated: see which flow schema in row 5.",
+    unit: "perSecond",
+    chart: "stat",
+    queries: [
+      {
+        id: "rejected",
+        legend: "{{reason}}",
+        variants: [{ expr: "sum by (reason) (rate(apiserver_flowcontrol_rejected_requests_total[$__rate_interval]))", requiresMetrics: [APF_EVIDENCE] }],
+      },
+    ],
+    absentReason: "API Priority and Fairness metrics are missing: APF is disabled or the scrape drops apiserver_flowcontrol_*.",
+    emptyMessage: "No APF rejections in this range.",
+  },
+  {
+    id: "peak-inflight",
+    number: 5,
+    row: "health",
+    title: "Peak in-flight (worst server)",
+    explanation: "The most requests executing at once on any API server, read-only and mutating, against the server limits.",
+    hint: "At the limit, new requests queue or get 429: find the caller in the LIST and APF rows.",
+    unit: "count",
+    chart: "stat",
+    showInflightLimits: true,
+    queries: [
+      {
+        id: "inflight",
+        legend: "{{request_kind}}{{requestKind}}",
+        variants: [{ expr: "max by (request_kind, requestKind) (apiserver_current_inflight_requests)" }],
+      },
+    ],
+    absentReason: "apiserver_current_inflight_requests is not scraped for this job.",
+    emptyMessage: "No in-flight samples in this range.",
+  },
+  {
+    id: "terminations",
+    number: 6,
+    row: "health",
+    title: "Requests terminated",
+    explanation: "Requests the API server killed in self-defense (timeouts, overload), per second.",
+    hint: "Non-zero means clients saw errors they will retry: find the verb and resource in 'Slowest calls'.",
+    unit: "perSecond",
+    chart: "stat",
+    queries: [
+      { id: "terminated", legend: "terminated", variants: [{ expr: "sum(rate(apiserver_request_terminations_total[$__rate_interval]))" }] },
+    ],
+    absentReason: "apiserver_request_terminations_total has no series on this cluster yet: it appears with the first termination.",
+    emptyMessage: "No requests terminated in this range.",
+  },
+
+  // ── Row 2: WATCH and long-running requests ────────────────────────────────────────────
+  {
+    id: "longrunning-per-server",
+    number: 7,
+    row: "watch",
+    title: "Long-running requests per API server",
+    explanation: "Open WATCH and CONNECT requests on each API server; a gap between servers means asymmetric load.",
+    hint: "One server far above the others: clients pinned to it after a restart. A sudden step up: a new watcher fleet.",
+    unit: "count",
+    chart: "timeseries",
+    queries: [
+      {
+        id: "longrunning",
+        legend: "{{instance}}",
+        variants: [
+          { expr: "sum by (instance) (apiserver_longrunning_requests)" },
+          { expr: "sum by (instance) (apiserver_longrunning_gauge)", note: "Using apiserver_longrunning_gauge (Kubernetes ≤ 1.24)." },
+        ],
+      },
+    ],
+    absentReason:
+      "Neither apiserver_longrunning_requests (Kubernetes 1.23+) nor apiserver_longrunning_gauge (≤ 1.24) is scraped: check the scrape's metric drop rules.",
+    emptyMessage: "No long-running requests in this range.",
+    wide: true,
+  },
+  {
+    id: "top-watched-resources",
+    number: 8,
+    row: "watch",
+    title: "Top watched resources",
+    explanation: "Open WATCHes by resource, summed over API servers, now and over the range.",
+    hint: "A resource with thousands of watches: find the DaemonSet or operator with the audit log's userAgent.",
+    unit: "count",
+    chart: "ranked-table",
+    rank: { by: "now", limit: 10, sparkline: "series" },
+    queries: [
+      {
+        id: "now",
+        legend: "{{resource}}{{kind}}",
+        type: "instant",
+        variants: [
+          { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
+          {
+            expr: "sum by (group, kind) (apiserver_registered_watchers)",
+            note: "Using apiserver_registered_watchers by kind (Kubernetes ≤ 1.24).",
+          },
+        ],
+      },
+      {
+        id: "series",
+        legend: "{{resource}}{{kind}}",
+        variants: [
+          { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
+          { expr: "sum by (group, kind) (apiserver_registered_watchers)" },
+        ],
+      },
+    ],
+    absentReason:
+      "Neither apiserver_longrunning_requests (1.23+) nor apiserver_registered_watchers (removed in Kubernetes 1.25) is scraped.",
+    emptyMessage: "No open WATCH requests in this range.",
+  },
+  {
+    id: "watch-events",
+    number: 9,
+    row: "watch",
+    title: "Watch events sent",
+    explanation: "Watch events the API server sends to watchers per second, by resource (by kind before 1.34).",
+    hint: "A burst here with many watchers multiplies into CPU and network load on every API server.",
+    unit: "perSecond",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "events",
+        legend: "{{resource}}{{kind}}",
+        variants: [{ expr: "sum by (group, kind, resource) (rate(apiserver_watch_events_total[$__rate_interval]))" }],
+      },
+    ],
+    absentReason: "apiserver_watch_events_total is not scraped for this job.",
+    emptyMessage: "No watch events in this range.",
+  },
+
+  // ── Row 3: LIST calls ────────────────────────────────────────────────────────────────────
+  {
+    id: "list-rate",
+    number: 10,
+    row: "list",
+    title: "LIST rate by resource and scope",
+    explanation: "LIST calls per second; cluster-scope LISTs of big resources (all pods) are the costliest calls there are.",
+    hint: "A cluster-scope LIST of pods from every node: switch the client to an informer (WATCH) or add a field selector.",
+    unit: "reqps",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "lists",
+        legend: "{{resource}} ({{scope}})",
+        variants: [{ expr: `sum by (group, resource, scope) (rate(apiserver_request_total{verb="LIST"}[$__rate_interval]))` }],
+      },
+    ],
+    absentReason: "apiserver_request_total is not scraped for this job.",
+    emptyMessage: "No LIST calls in this range.",
+  },
+  {
+    id: "objects-read",
+    number: 11,
+    row: "list",
+    title: "Objects read by LIST",
+    explanation: "Objects returned per second by resource, and all objects fetched from storage and evaluated against selectors.",
+    hint: "Fetched far above returned: selectors filter after reading everything; use indexed field selectors or pagination.",
+    unit: "perSecond",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "returned",
+        legend: "returned {{resource}}",
+        variants: [{ expr: "sum by (group, resource) (rate(apiserver_storage_list_returned_objects_total[$__rate_interval]))" }],
+      },
+      {
+        id: "fetched",
+        legend: "fetched (all resources)",
+        variants: [{ expr: "sum(rate(apiserver_storage_list_fetched_objects_total[$__rate_interval]))" }],
+      },
+      {
+        id: "evaluated",
+        legend: "evaluated (all resources)",
+        variants: [{ expr: "sum(rate(apiserver_storage_list_evaluated_objects_total[$__rate_interval]))" }],
+      },
+    ],
+    absentReason: "apiserver_storage_list_* counters exist from Kubernetes 1.23; they are not scraped here.",
+    emptyMessage: "No LIST reached storage in this range.",
+  },
+  {
+    id: "list-response-size",
+    number: 12,
+    row: "list",
+    title: "LIST response size p99",
+    explanation: "How big LIST responses are, by resource: big responses cost API server memory and client bandwidth.",
+    hint: "Responses in the tens of MB: paginate (limit/continue) or narrow with label and field selectors.",
+    unit: "bytes",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "size",
+        legend: "{{resource}}",
+        variants: [
+          { expr: `histogram_quantile(0.99, sum by (le, group, resource) (rate(apiserver_response_sizes_bucket{verb="LIST"}[$__rate_interval])))` },
+        ],
+      },
+    ],
+    absentReason: "apiserver_response_sizes is not scraped for this job.",
+    emptyMessage: "No LIST responses in this range.",
+  },
+
+  // ── Row 4: In-flight limits ─────────────────────────────────────────────────────────────
+  {
+    id: "inflight",
+    number: 13,
+    row: "inflight",
+    title: "In-flight requests per API server",
+    explanation: "Requests executing at once on each server, read-only and mutating, against the server's limits.",
+    hint: "Pinned at the limit on one server: load is asymmetric; at the limit on all: raise the limits or cut the caller.",
+    unit: "count",
+    chart: "timeseries",
+    showInflightLimits: true,
+    queries: [
+      {
+        id: "inflight",
+        legend: "{{instance}} {{request_kind}}{{requestKind}}",
+        variants: [{ expr: "max by (instance, request_kind, requestKind) (apiserver_current_inflight_requests)" }],
+      },
+    ],
+    absentReason: "apiserver_current_inflight_requests is not scraped for this job.",
+    emptyMessage: "No in-flight samples in this range.",
+    wide: true,
+  },
+
+  // ── Row 5: API Priority and Fairness ─────────────────────────────────────────────────────
+  {
+    id: "apf-seat-utilization",
+    number: 14,
+    row: "apf",
+    title: "Seat utilization per priority level",
+    explanation: "Seats in use as a share of each priority level's current limit, on the busiest server (exempt excluded).",
+    hint: "A level at 100 % queues and then rejects: give it more seats or find the flow that fills it (top flows).",
+    unit: "percent",
+    chart: "timeseries",
+    thresholds: [{ value: 100, label: "limit" }],
+    queries: [
+      {
+        id: "utilization",
+        legend: "{{priority_level}}",
+        variants: [
+          {
+            expr: `100 * max by (priority_level) (sum by (instance, priority_level) (apiserver_flowcontrol_current_executing_seats{priority_level!="exempt"}) / on (instance, priority_level) (max by (instance, priority_level) (apiserver_flowcontrol_current_limit_seats{priority_level!="exempt"}) > 0))`,
+          },
+          {
+            expr: `100 * max by (priority_level) (sum by (instance, priority_level) (apiserver_flowcontrol_request_concurrency_in_use{priority_level!="exempt"}) / on (instance, priority_level) (max by (instance, priority_level) (apiserver_flowcontrol_current_limit_seats{priority_level!="exempt"}) > 0))`,
+            note: "Using apiserver_flowcontrol_request_concurrency_in_use (before 1.28).",
+          },
+          {
+            expr: `100 * max by (priority_level) (sum by (instance, priority_level) (apiserver_flowcontrol_request_concurrency_in_use{priority_level!="exempt"}) / on (instance, priority_level) (max by (instance, priority_level) (apiserver_flowcontrol_request_concurrency_limit{priority_level!="exempt"}) > 0))`,
+            note: "Using apiserver_flowcontrol_request_concurrency_limit (before 1.26: no borrowing).",
+          },
+        ],
+      },
+    ],
+    absentReason: "API Priority and Fairness seat metrics are missing: APF is disabled, or the scrape drops apiserver_flowcontrol_*.",
+    emptyMessage: "No priority level executed requests in this range.",
+    wide: true,
+  },
+  {
+    id: "apf-limits",
+    number: 15,
+    row: "apf",
+    title: "Seat limits per priority level",
+    explanation: "Nominal seats configured, current limit after borrowing, the borrowing bounds, and seats in use now.",
+    hint: "Current far below nominal: other levels borrowed its seats. Raise nominalConcurrencyShares for a starved level.",
+    unit: "count",
+    chart: "limits-table",
+    queries: [
+      {
+        id: "nominal",
+        legend: "nominal",
+        type: "instant",
+        variants: [
+          { expr: "max by (priority_level) (apiserver_flowcontrol_nominal_limit_seats)" },
+          { expr: "max by (priority_level) (apiserver_flowcontrol_request_concurrency_limit)", note: "Limits from apiserver_flowcontrol_request_concurrency_limit (before 1.26)." },
+        ],
+      },
+      { id: "current", legend: "current", type: "instant", variants: [{ expr: "max by (priority_level) (apiserver_flowcontrol_current_limit_seats)" }] },
+      { id: "lower", legend: "lower bound", type: "instant", variants: [{ expr: "max by (priority_level) (apiserver_flowcontrol_lower_limit_seats)" }] },
+      { id: "upper", legend: "upper bound", type: "instant", variants: [{ expr: "max by (priority_level) (apiserver_flowcontrol_upper_limit_seats)" }] },
+      {
+        id: "in-use",
+        legend: "in use (busiest server)",
+        type: "instant",
+        variants: [
+          { expr: "max by (priority_level) (sum by (instance, priority_level) (apiserver_flowcontrol_current_executing_seats))" },
+          { expr: "max by (priority_level) (sum by (instance, priority_level) (apiserver_flowcontrol_request_concurrency_in_use))" },
+        ],
+      },
+    ],
+    absentReason: "No APF limit metric is scraped (nominal_limit_seats from 1.26, request_concurrency_limit before 1.31).",
+    emptyMessage: "No priority levels reported.",
+  },
+  {
+    id: "apf-inqueue",
+    number: 16,
+    row: "apf",
+    title: "Requests waiting in queue",
+    explanation: "Requests queued by API Priority and Fairness, by priority level and flow schema, summed over servers.",
+    hint: "A steady queue means the level is saturated; the flow schema names who is waiting.",
+    unit: "count",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "inqueue",
+        legend: "{{flow_schema}} → {{priority_level}}",
+        variants: [{ expr: "sum by (priority_level, flow_schema) (apiserver_flowcontrol_current_inqueue_requests) > 0" }],
+      },
+    ],
+    absentReason: "apiserver_flowcontrol_current_inqueue_requests is not scraped: APF is disabled or dropped by the scrape.",
+    emptyMessage: "Nothing waited in an APF queue in this range.",
+  },
+  {
+    id: "apf-queue-wait",
+    number: 17,
+    row: "apf",
+    title: "Queue wait p90 / p99 by flow schema",
+    explanation: "How long requests waited in APF queues before executing, on the worst server.",
+    hint: "Seconds of wait show up directly in client latency; the flow schema tells whose requests wait.",
+    unit: "seconds",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "p99",
+        legend: "{{flow_schema}} p99",
+        variants: [
+          {
+            expr: `${worstServerQuantile(0.99, "apiserver_flowcontrol_request_wait_duration_seconds_bucket", "", ["flow_schema", "priority_level"])} > 0`,
+          },
+        ],
+      },
+      {
+        id: "p90",
+        legend: "{{flow_schema}} p90",
+        variants: [
+          {
+            expr: `${worstServerQuantile(0.9, "apiserver_flowcontrol_request_wait_duration_seconds_bucket", "", ["flow_schema", "priority_level"])} > 0`,
+          },
+        ],
+      },
+    ],
+    absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scraped: APF is disabled or dropped by the scrape.",
+    emptyMessage: "No request waited in an APF queue in this range.",
+  },
+  {
+    id: "apf-top-flows",
+    number: 18,
+    row: "apf",
+    title: "Top flows by seats held",
+    explanation: "Which flow schemas (and priority levels) held the most execution seats, averaged over the range.",
+    hint: "The top flow during a saturation is the caller to fix: match the flow schema's subjects to a service account.",
+    unit: "count",
+    chart: "ranked-table",
+    rank: { by: "avg", limit: 10, sparkline: "series" },
+    queries: [
+      {
+        id: "avg",
+        legend: "{{flow_schema}} → {{priority_level}}",
+        type: "instant",
+        variants: [
+          { expr: "sum by (flow_schema, priority_level) (avg_over_time(apiserver_flowcontrol_current_executing_seats[$__range]))" },
+          {
+            expr: "sum by (flow_schema, priority_level) (avg_over_time(apiserver_flowcontrol_request_concurrency_in_use[$__range]))",
+            note: "Seats from apiserver_flowcontrol_request_concurrency_in_use (before 1.28).",
+          },
+          {
+            expr: "sum by (flow_schema, priority_level) (avg_over_time(apiserver_flowcontrol_current_executing_requests[$__range]))",
+            note: "Counting requests, not seats (no seat metric on this cluster).",
+          },
+        ],
+      },
+      {
+        id: "series",
+        legend: "{{flow_schema}} → {{priority_level}}",
+        variants: [
+          { expr: "sum by (flow_schema, priority_level) (apiserver_flowcontrol_current_executing_seats)" },
+          { expr: "sum by (flow_schema, priority_level) (apiserver_flowcontrol_request_concurrency_in_use)" },
+          { expr: "sum by (flow_schema, priority_level) (apiserver_flowcontrol_current_executing_requests)" },
+        ],
+      },
+    ],
+    absentReason: "No APF executing metric is scraped: APF is disabled or dropped by the scrape.",
+    emptyMessage: "No flow executed requests in this range.",
+  },
+  {
+    id: "apf-rejected",
+    number: 19,
+    row: "apf",
+    title: "Rejected requests by flow schema and reason",
+    explanation: "Requests rejected with 429 by APF: queue-full, concurrency-limit (no queues) or time-out (waited too long).",
+    hint: "queue-full for one flow schema: that client floods its level; slow it down or give it its own priority level.",
+    unit: "perSecond",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "rejected",
+        legend: "{{flow_schema}} · {{reason}}",
+        variants: [
+          {
+            expr: "sum by (flow_schema, priority_level, reason) (rate(apiserver_flowcontrol_rejected_requests_total[$__rate_interval]))",
+            requiresMetrics: [APF_EVIDENCE],
+          },
+        ],
+      },
+    ],
+    absentReason: "APF metrics are missing: APF is disabled or the scrape drops apiserver_flowcontrol_*.",
+    emptyMessage: "No APF rejections in this range.",
+  },
+  {
+    id: "apf-execution-p90",
+    number: 20,
+    row: "apf",
+    title: "Execution time p90 per priority level",
+    explanation: "How long requests ran once admitted (regular requests, not watches), on the worst server.",
+    hint: "Long executions hold seats longer and starve the level; look for slow LISTs and webhooks.",
+    unit: "seconds",
+    chart: "timeseries",
+    queries: [
+      {
+        id: "p90",
+        legend: "{{priority_level}}",
+        variants: [
+          {
+            expr: worstServerQuantile(0.9, "apiserver_flowcontrol_request_execution_seconds_bucket", `type="regular"`, ["priority_level"]),
+            requiresLabels: [{ metric: "apiserver_flowcontrol_request_execution_seconds_bucket", label: "type" }],
+          },
+          { expr: worstServerQuantile(0.9, "apiserver_flowcontrol_request_execution_seconds_bucket", "", ["priority_level"]) },
+        ],
+      },
+    ],
+    absentReason: "apiserver_flowcontrol_request_execution_seconds is not scraped: APF is disabled or dropped by the scrape.",
+    emptyMessage: "No requests executed in this range.",
+  },
+  {
+    id: "apf-queue-length",
+    number: 21,
+    row: "apf",
+    title: "Queue length after enqueue (p99)",
+    explanation: "How long the queue was when a request joined it, by flow schema: an outlier means one flow is flooding.",
+    hint: "One flow with long queues while others stay short: that client sends faster than its share.",
+    unit: "count",
+    chart: "timeseries",
+    maxSeries: 8,
+    queries: [
+      {
+        id: "p99",
+        legend: "{{flow_schema}} → {{priority_level}}",
+        variants: [
+          {
+            expr: "histogram_quantile(0.99, sum by (le, flow_schema, priority_level) (rate(apiserver_flowcontrol_request_queue_length_after_enqueue_bucket[$__rate_interval])))",
+            requiresMetrics: [APF_EVIDENCE],
+          },
+        ],
+      },
+    ],
+    absentReason: "apiserver_flowcontrol_request_queue_length_after_enqueue is not scraped.",
+    emptyMessage: "No request was queued in this range.",
+  },
+
+  // ── Row 6: Where is the latency? ───────────────────────────────────────────────────────
+  {
+    id: "slowest-calls",
+    number: 22,
+    row: "latency",
+    title: "Slowest calls: verb and resource",
+    explanation: "The five slowest verb + resource pairs over the range by p99 (WATCH and CONNECT excluded), with p90.",
+    hint: "A LIST at the top: who sends it is in the audit log (userAgent); a write at the top: check webhooks and etcd.",
+    unit: "seconds",
+    chart: "ranked-table",
+    rank: { by: "p99", limit: 5, sparkline: "series" },
+    queries: [
+      {
+        id: "p99",
+        legend: "{{verb}} {{resource}}",
+        type: "instant",
+        variants: [
+          { expr: `histogram_quantile(0.99, sum by (le, verb, group, resource) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__range])))` },
+        ],
+      },
+      {
+        id: "p90",
+        legend: "{{verb}} {{resource}}",
+        type: "instant",
+        variants: [
+          { expr: `histogram_quantile(0.9, sum by (le, verb, group, resource) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__range])))` },
+        ],
+      },
+      {
+        id: "series",
+        legend: "{{verb}} {{resource}}",
+        variants: [
+          { expr: `histogram_quantile(0.99, sum by (le, verb, group, resource) (rate(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__rate_interval])))` },
+        ],
+      },
+    ],
+    absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
+    emptyMessage: "No non-streaming requests in this range.",
+  },
+  {
+    id: "api-latency-heatmap",
+    number: 23,
+    row: "latency",
+    title: "API request duration heatmap",
+    explanation: "Requests per latency bucket over time (non-WATCH): a fast band (cache hits) and, in trouble, a slow band.",
+    hint: "A new slow band: hover it for the bucket, then find the call in 'Slowest calls'.",
+    unit: "seconds",
+    chart: "heatmap",
+    queries: [
+      {
+        id: "buckets",
+        legend: "{{le}}",
+        variants: [{ expr: `sum by (le) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__rate_interval]))` }],
+      },
+    ],
+    absentReason: "apiserver_request_duration_seconds_bucket is not scraped for this job.",
+    emptyMessage: "No non-streaming requests in this range.",
+    wide: true,
+  },
+  {
+    id: "etcd-latency-heatmap",
+    number: 24,
+    row: "latency",
+    title: "etcd request duration heatmap",
+    explanation: "etcd calls per latency bucket over time, as the API server sees them.",
+    hint: "A slow band here at the same time as in the API heatmap: etcd is the bottleneck (disk, size, defrag).",
+    unit: "seconds",
+    chart: "heatmap",
+    queries: [{ id: "buckets", legend: "{{le}}", variants: [{ expr: "sum by (le) (increase(etcd_request_duration_seconds_bucket[$__rate_interval]))" }] }],
+    absentReason: "etcd_request_duration_seconds_bucket is not scraped for this job.",
+    emptyMessage: "No etcd requests in this range.",
+    wide: true,
+  },
+  {
+    id: "api-vs-etcd",
+    number: 25,
+    row: "latency",
+    title: "API p99 against etcd p99",
+    explanation: "Both p99s on one time axis, worst server each.",
+    hint: "Rising together: etcd is the cause. API rising alone: queueing, webhooks or expensive LISTs in the API server.",
+    unit: "seconds",
+    chart: "timeseries",
+    queries: [
+      { id: "api", legend: "API p99", variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", NON_STREAMING) }] },
+      { id: "etcd", legend: "etcd p99", variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] },
+    ],
+    absentReason: "Neither latency histogram is scraped for this job.",
+    emptyMessage: "No requests in this range.",
+  },
+  {
+    id: "etcd-by-operation",
+    number: 26,
+    row: "latency",
+    title: "Slowest etcd operations",
+    explanation: "The five slowest etcd operation + resource pairs over the range by p99 (worst server).",
+    hint: "A slow `list` on one resource: too many objects of that kind; a slow `update`: etcd disk or contention.",
+    unit: "seconds",
+    chart: "ranked-table",
+    rank: { by: "p99", limit: 5, sparkline: "series" },
+    queries: [
+      {
+        id: "p99",
+        legend: "{{operation}} {{type}}{{resource}}",
+        type: "instant",
+        variants: [
+          {
+            expr: "max by (operation, type, group, resource) (histogram_quantile(0.99, sum by (instance, le, operation, type, group, resource) (increase(etcd_request_duration_seconds_bucket[$__range]))))",
+          },
+        ],
+      },
+      {
+        id: "series",
+        legend: "{{operation}} {{type}}{{resource}}",
+        variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket", "", ["operation", "type", "group", "resource"]) }],
+      },
+    ],
+    absentReason: "etcd_request_duration_seconds is not scraped for this job.",
+    emptyMessage: "No etcd requests in this range.",
+  },
+
+  // ── Row 7: Context ────────────────────────────────────────────────────────────────────
+  {
+    id: "webhook-duration",
+    number: 27,
+    row: "context",
+    title: "Admission webhook duration p90",
+    explanation: "The four slowest admission webhooks by p90, worst server: every write waits for them.",
+    hint: "A webhook near its timeout slows every write it matches: check its pods or narrow its rules.",
+    unit: "seconds",
+    chart: "timeseries",
+    maxSeries: 4,
+    queries: [
+      {
+        id: "p90",
+        legend: "{{name}}",
+        variants: [{ expr: worstServerQuantile(0.9, "apiserver_admission_webhook_admission_duration_seconds_bucket", "", ["name"]) }],
+      },
+    ],
+    absentReason: "No admission webhook was called on this cluster: apiserver_admission_webhook_* appears with the first call.",
+    emptyMessage: "No admission webhook calls in this range.",
+  },
+  {
+    id: "stored-objects",
+    number: 28,
+    row: "context",
+    title: "Stored objects per resource",
+    explanation: "The ten resources with the most objects in storage: the cost of every unfiltered LIST of them.",
+    hint: "Tens of thousands of one kind (events, pods, secrets): LISTs of it must paginate and use informers.",
+    unit: "count",
+    chart: "ranked-table",
+    rank: { by: "now", limit: 10, sparkline: "series" },
+    queries: [
+      {
+        id: "now",
+        legend: "{{resource}}",
+        type: "instant",
+        variants: [
+          { expr: "max by (group, resource) (apiserver_resource_objects)" },
+          { expr: "max by (resource) (apiserver_storage_objects)", note: "Using apiserver_storage_objects (before 1.34)." },
+          { expr: "max by (resource) (etcd_object_counts)", note: "Using etcd_object_counts (Kubernetes ≤ 1.22)." },
+        ],
+      },
+      {
+        id: "series",
+        legend: "{{resource}}",
+        variants: [
+          { expr: "max by (group, resource) (apiserver_resource_objects)" },
+          { expr: "max by (resource) (apiserver_storage_objects)" },
+          { expr: "max by (resource) (etcd_object_counts)" },
+        ],
+      },
+    ],
+    absentReason: "No object-count metric is scraped (apiserver_resource_objects 1.34+, apiserver_storage_objects 1.21+).",
+    emptyMessage: "No object counts in this range.",
+  },
+  {
+    id: "process",
+    number: 29,
+    row: "context",
+    title: "API server memory, CPU and goroutines",
+    explanation: "Resident memory, CPU cores used and goroutines per API server.",
+    hint: "Memory climbing with LIST storms: big responses are buffered; a sawtooth that drops to zero: a restart.",
+    unit: "bytes",
+    chart: "timeseries",
+    queries: [
+      { id: "memory", legend: "{{instance}}", unit: "bytes", variants: [{ expr: "max by (instance) (process_resident_memory_bytes)" }] },
+      { id: "cpu", legend: "{{instance}}", unit: "cores", variants: [{ expr: "max by (instance) (rate(process_cpu_seconds_total[$__rate_interval]))" }] },
+      { id: "goroutines", legend: "{{instance}}", unit: "count", variants: [{ expr: "max by (instance) (go_goroutines)" }] },
+    ],
+    absentReason: "Process metrics are not scraped for this job.",
+    emptyMessage: "No process samples in this range.",
+    wide: true,
+  },
+  {
+    id: "apiservices-deprecated",
+    number: 30,
+    row: "context",
+    title: "Unavailable APIServices and deprecated API use",
+    explanation: "Aggregated APIs the API server cannot reach, and deprecated APIs clients still call.",
+    hint: "An unavailable APIService (e.g. metrics-server) fails discovery for every client; deprecated calls break on upgrade.",
+    unit: "count",
+    chart: "timeseries",
+    queries: [
+      {
+        id: "unavailable",
+        legend: "unavailable {{name}}",
+        variants: [{ expr: "max by (name) (aggregator_unavailable_apiservice) > 0" }],
+      },
+      {
+        id: "deprecated",
+        legend: "deprecated {{resource}}.{{group}}/{{version}} (removed in {{removed_release}})",
+        variants: [{ expr: "max by (group, version, resource, removed_release) (apiserver_requested_deprecated_apis)" }],
+      },
+    ],
+    absentReason: "Neither aggregator_unavailable_apiservice nor apiserver_requested_deprecated_apis is scraped.",
+    emptyMessage: "All APIServices available and no deprecated API called in this range.",
+  },
+];
+
+export const PANELS_BY_ID: ReadonlyMap<string, PanelDef> = new Map(PANELS.map((p) => [p.id, p]));

@@ -1,0 +1,18 @@
+// Panel PromQL templates: Grafana-style placeholders filled from the query window before parsing.
+import { metricNames } from "../promql";
+import { promDuration, type QueryWindow } from "../query-window";
+
+/** Fill `$__rate_interval`, `$__range` and `$__step`. */
+export function expandPlaceholders(expr: string, window: Pick<QueryWindow, "start" | "end" | "step" | "rateInterval">): string {
+  return expr
+    .replaceAll("$__rate_interval", promDuration(window.rateInterval))
+    .replaceAll("$__range", promDuration(window.end - window.start))
+    .replaceAll("$__step", promDuration(window.step));
+}
+
+const ANY_WINDOW = { start: 0, end: 3600, step: 60, rateInterval: 120 };
+
+/** Metric names a template reads (placeholders do not change which metrics). */
+export function templateMetricNames(expr: string): string[] {
+  return metricNames(expandPlaceholders(expr, ANY_WINDOW));
+}

@@ -1,0 +1,79 @@
+// A panel is data: what it shows, why an SRE looks at it, the PromQL behind it, and how to draw it.
+// Generic chart components render every panel from this; nothing panel-specific lives in components/.
+
+export type Unit = "reqps" | "ratio" | "seconds" | "count" | "percent" | "bytes" | "perSecond" | "cores";
+
+export type ChartKind = "stat" | "timeseries" | "ranked-table" | "limits-table" | "heatmap";
+
+export const ROWS = [
+  { id: "health", title: "Is the API server in trouble?" },
+  { id: "watch", title: "WATCH and long-running requests" },
+  { id: "list", title: "LIST calls" },
+  { id: "inflight", title: "In-flight limits" },
+  { id: "apf", title: "API Priority and Fairness" },
+  { id: "latency", title: "Where is the latency?" },
+  { id: "context", title: "Context" },
+] as const;
+
+export type RowId = (typeof ROWS)[number]["id"];
+
+/**
+ * One way to compute a query. Variants are tried in order; the first whose metrics (read from the
+ * PromQL itself) and required labels exist on the cluster is used. This is how one panel works on
+ * Kubernetes 1.24 and 1.35 alike.
+ */
+export interface QueryVariant {
+  /**
+   * PromQL without job/instance/cluster matchers (the dashboard injects them into every selector).
+   * Placeholders: `$__rate_interval`, `$__range` (the whole visible range), `$__step`.
+   */
+  expr: string;
+  /** Labels that must exist on a metric for this variant to apply, e.g. etcd's `type` before 1.34. */
+  requiresLabels?: { metric: string; label: string }[];
+  /** Other metrics whose presence proves the feature is on (e.g. APF), for variants that read only lazy metrics. */
+  requiresMetrics?: string[];
+  /** Shown under the panel when this variant is used, e.g. "using the ≤1.24 metric apiserver_longrunning_gauge". */
+  note?: string;
+}
+
+export interface PanelQuery {
+  /** Stable id within the panel, used in CSV columns and legends. */
+  id: string;
+  /** `{{label}}` template, Grafana style; a literal string when the result has one series. */
+  legend: string;
+  variants: QueryVariant[];
+  /** Range (a line over time, the default) or instant at the end of the range (tables, rankings). */
+  type?: "range" | "instant";
+  /** Overrides the panel's unit for this query (e.g. memory next to CPU). */
+  unit?: Unit;
+}
+
+export interface PanelDef {
+  /** Stable id: part of permalinks (/panel/<id>), so never renamed. */
+  id: string;
+  /** Number in panels.md, for cross-reference. */
+  number: number;
+  row: RowId;
+  title: string;
+  /** One line: what this tells you. */
+  explanation: string;
+  /** One line: what to do when it looks bad. */
+  hint: string;
+  unit: Unit;
+  chart: ChartKind;
+  queries: PanelQuery[];
+  /** Why no variant can apply on this cluster (the metric was removed, or the feature is off). */
+  absentReason: string;
+  /** Said when the metric exists but had no series in the range; good news reads as good news. */
+  emptyMessage: string;
+  /** Horizontal reference lines (value in the panel's unit). */
+  thresholds?: { value: number; label: string }[];
+  /** Draw the cluster's configured in-flight limits (400 read-only / 200 mutating by default). */
+  showInflightLimits?: boolean;
+  /** Most series to draw; the rest are counted in a "+N more" note (by peak value). */
+  maxSeries?: number;
+  /** Ranked tables: which instant query ranks the rows and how many rows. */
+  rank?: { by: string; limit: number; sparkline?: string };
+  /** Wide panels take the whole row. */
+  wide?: boolean;
+}

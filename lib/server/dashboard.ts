@@ -1,0 +1,59 @@
+// Server-side composition of the dashboard: which cluster, which job, what the scrape has, and a panel's
+// data. Route handlers call these and stay thin.
+import "server-only";
+import { getCluster } from "../config";
+import { clientFor } from "../datasource";
+import { DataSourceError } from "../datasource/types";
+import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
+import { discoverCapabilities, discoverInstances, discoverJobs } from "../capabilities";
+import { PANELS_BY_ID } from "../panels/catalog";
+import type { LabelMatcher } from "../promql";
+import { queryWindow } from "../query-window";
+import { runPanel } from "../panel-data";
+
+/** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
+const DISCOVERY_LOOKBACK = 6 * 3600;
+
+function clusterMatchers(clusterId: string): LabelMatcher[] {
+  const cluster = getCluster(clusterId);
+  return cluster.clusterLabel ? [{ name: "cluster", op: "=", value: cluster.clusterLabel }] : [];
+}
+
+/** Discovery windows are rounded to 5 minutes so its cache key (and the backend's) stays put. */
+function discoveryRange(end: number): { start: number; end: number } {
+  const e = Math.ceil(end / 300) * 300;
+  return { start: e - DISCOVERY_LOOKBACK, end: e };
+}
+
+export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
+  const api = clientFor(clusterId);
+  const base = clusterMatchers(clusterId);
+  const r = discoveryRange(end);
+  const { jobs, defaultJob } = await discoverJobs(`${clusterId}|${r.end}`, api, base, r.start, r.end);
+  const job = jobParam && jobs.includes(jobParam) ? jobParam : defaultJob;
+  const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, [...base, { name: "job", op: "=", value: job }], r.start, r.end) : [];
+  return { jobs, job, instances };
+}
+
+export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {
+  const panel = PANELS_BY_ID.get(panelId);
+  if (!panel) {
+    throw new DataSourceError("config", `There is no panel "${panelId}".`, { hint: "Open the dashboard and pick the panel from there." });
+  }
+  const cluster = getCluster(req.cluster);
+  const api = clientFor(req.cluster);
+  const targets = await resolveTargets(req.cluster, req.job, req.end);
+  if (!targets.job) {
+    throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
+      hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
+        cluster.clusterLabel ? ` with label cluster="${cluster.clusterLabel}"` : ""
+      }.`,
+    });
+  }
+  const scope: LabelMatcher[] = [...clusterMatchers(req.cluster), { name: "job", op: "=", value: targets.job }];
+  const r = discoveryRange(req.end);
+  const caps = await discoverCapabilities(`${req.cluster}|${targets.job}|${r.end}`, api, scope, r.start, r.end);
+  const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
+  const window = queryWindow(req.start, req.end, req.width, cluster.scrapeIntervalSeconds);
+  return runPanel({ api, caps, panel, matchers, window, inflightLimits: cluster.inflightLimits, signal });
+}

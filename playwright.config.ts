@@ -1,0 +1,35 @@
+import { defineConfig } from "@playwright/test";
+
+// Debian's chromium (apt-get install -y chromium); Playwright's own browser download is not reachable here.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: "./test-results",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  // Each worker starts its own Prometheus + `next start` stacks (worker fixtures); one worker keeps them
+  // shared across files and fits the 2-core machine.
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    browserName: "chromium",
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    screenshot: "only-on-failure",
+    trace: "off",
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  // The whole suite runs once against plain Prometheus and once against AMP through the SigV4-verifying
+  // stand-in; the fault-proxy tests are plain-Prometheus only, the AMP error tests AMP only.
+  projects: [
+    { name: "prometheus", use: { backendMode: "prometheus" } as object, testIgnore: /amp\.spec\.ts/ },
+    { name: "amp", use: { backendMode: "amp" } as object, testIgnore: /panel-errors\.spec\.ts/ },
+  ],
+});

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm run demo [-- --k8s-version 1.24|1.28|1.30|1.35] [--seed N] [--scale N]
+# Starts a real Prometheus loaded with the API-server incident scenario, keeps it scraping the live
+# scenario exporter, and serves the dashboard on http://127.0.0.1:${PORT:-3000}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh prometheus
+export NEXT_TELEMETRY_DISABLED=1
+exec node --import tsx scripts/demo.ts "$@"

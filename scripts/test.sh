@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# npm test: type-check, unit and integration tests (vitest, real Prometheus), production build, and
+# end-to-end tests in Debian Chromium (Playwright) against `next start`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh prometheus chromium
+export NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "type-check"
+npx tsc --noEmit -p .
+
+step "unit and integration tests (vitest)"
+npx vitest run
+
+step "production build"
+npx next build
+
+step "end-to-end tests (Playwright, Chromium)"
+npx playwright test
