@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
 import { describeRange, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
 import { formatTime } from "@/lib/time-format";
+import { SamplesTotal } from "./SamplesTotal";
 import { ThemeToggle } from "./ThemeToggle";
 import type { DashboardView } from "./use-dashboard-view";
 
@@ -141,6 +142,7 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
         ))}
       </select>
       <UpdatedAgo at={lastUpdated} />
+      <SamplesTotal view={view.view} />
       <ThemeToggle />
     </header>
   );

@@ -32,10 +32,11 @@ test.describe("AMP mode", () => {
     }
   });
 
-  for (const c of [
+  const cases: { name: string; kind: string; text: RegExp; env: Record<string, string> }[] = [
     { name: "a wrong secret", kind: "signature", text: /signature/i, env: { AWS_SECRET_ACCESS_KEY: "not-the-right-secret-000000000000000000000" } },
     { name: "a wrong region", kind: "signature", text: /region/i, env: { APISCOPE_AMP_REGION: "us-east-1" } },
-  ]) {
+  ];
+  for (const c of cases) {
     test(`${c.name} gives the specific error on the panel`, async ({ page, stack }) => {
       const app = await startApp({ ...ampEnv(stack.standin!), ...c.env });
       try {

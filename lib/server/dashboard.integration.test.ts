@@ -69,7 +69,7 @@ describe.each(K8S_VERSIONS)("Kubernetes %s", (version) => {
     expect(maxOf(rejected, (l) => l.flow_schema === STORM.flowSchema && l.reason === "queue-full")).toBeGreaterThan(0);
 
     const flows = await get("apf-top-flows");
-    const ranked = flows.queries.find((q) => q.id === "avg")!.series.sort((a, b) => b.points[0]![1]! - a.points[0]![1]!);
+    const ranked = [...flows.queries.find((q) => q.id === "avg")!.series].sort((a, b) => b.points[0]![1]! - a.points[0]![1]!);
     expect(ranked[0]!.labels.flow_schema).toBe(STORM.flowSchema);
 
     const inflight = await get("inflight");

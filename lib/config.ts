@@ -1,0 +1,474 @@
+// Which clusters apiscope can query, from APISCOPE_* environment variables (Amplify forbids names
+// starting with AWS) or from a JSON file named by APISCOPE_CONFIG. Secrets never live in the config
+// itself: the file only names the environment variables that hold them.
+//
+// Every validation message names the offending field (or env var) and says what to put there, because
+// the person reading it is an SRE starting the dashboard in the middle of an incident.
+import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { z } from "zod";
+import { DataSourceError } from "./datasource/types";
+
+// ---------------------------------------------------------------------------------------------------
+// Public types
+
+export type PrometheusAuth =
+  | { type: "none" }
+  | { type: "basic"; usernameEnv: string; passwordEnv: string }
+  | { type: "bearer"; tokenEnv: string };
+
+export interface InflightLimits {
+  /** kube-apiserver --max-requests-inflight (default 400) */
+  readOnly: number;
+  /** kube-apiserver --max-mutating-requests-inflight (default 200) */
+  mutating: number;
+}
+
+interface ClusterCommon {
+  id: string;
+  name: string;
+  /** Value of the `cluster` label, when several clusters share one backend. */
+  clusterLabel?: string;
+  scrapeIntervalSeconds: number;
+  /** Budget for one backend call, retries included. */
+  timeoutMs: number;
+  inflightLimits: InflightLimits;
+}
+
+export interface PrometheusClusterConfig extends ClusterCommon {
+  kind: "prometheus";
+  /** API root without trailing slash; `/api/v1/...` is appended. Never contains credentials. */
+  url: string;
+  auth: PrometheusAuth;
+}
+
+export interface AmpClusterConfig extends ClusterCommon {
+  kind: "amp";
+  region: string;
+  workspaceId?: string;
+  workspaceAlias?: string;
+  /** Workspace query endpoint ending in `/workspaces/<id>/` (VPC endpoint or test stand-in). */
+  endpoint?: string;
+  roleArn?: string;
+  /** Sent as max_samples_processed_error_threshold: AMP rejects (and does not bill) bigger queries. */
+  maxSamplesProcessed?: number;
+}
+
+export type ClusterConfig = PrometheusClusterConfig | AmpClusterConfig;
+
+/** What `GET /api/clusters` may show: no URL, no secret, no env var name. */
+export interface PublicCluster {
+  id: string;
+  name: string;
+  kind: ClusterConfig["kind"];
+  region?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 30;
+export const DEFAULT_TIMEOUT_MS = 20_000;
+export const DEFAULT_INFLIGHT_LIMITS: InflightLimits = { readOnly: 400, mutating: 200 };
+
+export const NO_CLUSTER_MESSAGE =
+  "No cluster configured: set APISCOPE_PROMETHEUS_URL=http://… or APISCOPE_AMP_WORKSPACE_ID+APISCOPE_AMP_REGION or APISCOPE_CONFIG=…";
+
+// ---------------------------------------------------------------------------------------------------
+// Schema (shared by the file and the env-var forms)
+
+/** A required string whose message shows an example of a good value. */
+function requiredString(example: string, requiredFor = "") {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? `required${requiredFor} (e.g. ${example})` : `must be a string (e.g. ${example})`,
+    })
+    .min(1, `must not be empty (e.g. ${example})`);
+}
+
+function wholeNumber(what: string, min: number, max: number) {
+  const message = `must be ${what} between ${min} and ${max}`;
+  return z.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
+const envVarName = (example: string) =>
+  requiredString(`"${example}"`).regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    `must be the NAME of an environment variable holding the secret (e.g. "${example}"), not the secret itself`,
+  );
+
+const httpUrl = (example: string) =>
+  requiredString(example)
+    .refine((value) => /^https?:$/.test(safeUrl(value)?.protocol ?? ""), `must be an http:// or https:// URL (e.g. ${example})`)
+    .refine((value) => {
+      const url = safeUrl(value);
+      return !url || (!url.username && !url.password);
+    }, "must not contain a user or password: put secrets in environment variables and reference them by name")
+    .refine((value) => {
+      const url = safeUrl(value);
+      return !url || (!url.search && !url.hash);
+    }, "must not contain a ?query or #fragment: give the API root that /api/v1/… is appended to");
+
+const authSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("none") }),
+    z.strictObject({ type: z.literal("basic"), usernameEnv: envVarName("PROM_USERNAME"), passwordEnv: envVarName("PROM_PASSWORD") }),
+    z.strictObject({ type: z.literal("bearer"), tokenEnv: envVarName("PROM_TOKEN") }),
+  ],
+  { error: 'must be "none", "basic" (with usernameEnv, passwordEnv) or "bearer" (with tokenEnv)' },
+);
+
+const commonFields = {
+  id: requiredString('"prod-eu"').regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'must be a short slug of lowercase letters, digits, "-" or "_" (e.g. "prod-eu"); it appears in URLs',
+  ),
+  name: requiredString('"Production EU"'),
+  clusterLabel: requiredString('"prod-eu"').optional(),
+  scrapeIntervalSeconds: wholeNumber("a whole number of seconds", 1, 3600).default(DEFAULT_SCRAPE_INTERVAL_SECONDS),
+  timeoutMs: wholeNumber("whole milliseconds (Amplify cuts requests at ~30 s)", 100, 300_000).default(DEFAULT_TIMEOUT_MS),
+  inflightLimits: z
+    .strictObject(
+      {
+        readOnly: wholeNumber("a whole number (--max-requests-inflight)", 1, 1_000_000).default(DEFAULT_INFLIGHT_LIMITS.readOnly),
+        mutating: wholeNumber("a whole number (--max-mutating-requests-inflight)", 1, 1_000_000).default(
+          DEFAULT_INFLIGHT_LIMITS.mutating,
+        ),
+      },
+      { error: 'must be an object like {"readOnly": 400, "mutating": 200}' },
+    )
+    .default(DEFAULT_INFLIGHT_LIMITS),
+};
+
+const prometheusClusterSchema = z.strictObject({
+  kind: z.literal("prometheus"),
+  ...commonFields,
+  url: httpUrl('"http://prometheus.monitoring:9090"').transform((value) => value.replace(/\/+$/, "")),
+  auth: authSchema.default({ type: "none" }),
+});
+
+const AMP_REGION_EXAMPLE = '"us-east-1"';
+
+const ampClusterSchema = z
+  .strictObject({
+    kind: z.literal("amp"),
+    ...commonFields,
+    region: requiredString(AMP_REGION_EXAMPLE, ' for kind "amp"').regex(
+      /^[a-z]{2}(-[a-z]+)+-\d+$/,
+      `must be an AWS region name (e.g. ${AMP_REGION_EXAMPLE})`,
+    ),
+    workspaceId: requiredString('"ws-12345678-abcd-1234-abcd-123456789012"')
+      .regex(/^[0-9A-Za-z][-.0-9A-Z_a-z]{0,63}$/, 'must be a workspace id (e.g. "ws-12345678-abcd-1234-abcd-123456789012")')
+      .optional(),
+    workspaceAlias: requiredString('"prod-eu"').max(100, "must be at most 100 characters").optional(),
+    endpoint: httpUrl('"https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-…/"')
+      .transform((value) => value.replace(/\/*$/, "/"))
+      .optional(),
+    roleArn: requiredString('"arn:aws:iam::123456789012:role/apiscope-query"')
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN (e.g. "arn:aws:iam::123456789012:role/apiscope-query")')
+      .optional(),
+    maxSamplesProcessed: wholeNumber("a whole number of samples", 1, Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .superRefine((cluster, ctx) => {
+    if (cluster.workspaceId === undefined && cluster.workspaceAlias === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["workspaceId"],
+        message: 'required for kind "amp" unless workspaceAlias is given (e.g. "ws-12345678-abcd-1234-abcd-123456789012")',
+      });
+    }
+    if (cluster.workspaceId !== undefined && cluster.workspaceAlias !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["workspaceAlias"], message: "give either workspaceId or workspaceAlias, not both" });
+    }
+    if (cluster.endpoint !== undefined) {
+      if (cluster.workspaceId === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint"],
+          message: "needs workspaceId (a workspaceAlias is resolved to the workspace's own endpoint)",
+        });
+      } else if (!safeUrl(cluster.endpoint)?.pathname.endsWith(`/workspaces/${cluster.workspaceId}/`)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint"],
+          message: `must end with /workspaces/${cluster.workspaceId}/ (the workspace query endpoint, as DescribeWorkspace returns it)`,
+        });
+      }
+    }
+  });
+
+const clusterSchema = z.discriminatedUnion("kind", [prometheusClusterSchema, ampClusterSchema], {
+  error: 'must be "prometheus" or "amp"',
+});
+
+const configFileSchema = z
+  .strictObject(
+    {
+      clusters: z
+        .array(clusterSchema, { error: 'required: a list of clusters, e.g. {"clusters": [{"id": "prod", …}]}' })
+        .min(1, "must list at least one cluster"),
+    },
+    { error: 'must be a JSON object like {"clusters": [ … ]}' },
+  )
+  .superRefine((config, ctx) => {
+    const firstIndexById = new Map<string, number>();
+    config.clusters.forEach((cluster, index) => {
+      const first = firstIndexById.get(cluster.id);
+      if (first === undefined) firstIndexById.set(cluster.id, index);
+      else ctx.addIssue({ code: "custom", path: ["clusters", index, "id"], message: `duplicate id "${cluster.id}" (also clusters[${first}])` });
+    });
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// Loading
+
+type Env = Record<string, string | undefined>;
+
+/** Read and validate the configuration. Throws ConfigError with one line per problem. */
+export function loadConfig(env: Env = process.env): ClusterConfig[] {
+  const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const configFile = value("APISCOPE_CONFIG");
+  const prometheusUrl = value("APISCOPE_PROMETHEUS_URL");
+  const ampVars = ["APISCOPE_AMP_WORKSPACE_ID", "APISCOPE_AMP_REGION", "APISCOPE_AMP_ENDPOINT", "APISCOPE_AMP_ROLE_ARN"].filter(value);
+
+  const modes = [configFile && "APISCOPE_CONFIG", prometheusUrl && "APISCOPE_PROMETHEUS_URL", ampVars[0]].filter(Boolean);
+  if (modes.length > 1) {
+    throw new ConfigError(
+      `${modes.join(" and ")} are ${modes.length === 2 ? "both" : "all"} set: configure clusters one way only (several clusters go in the APISCOPE_CONFIG file)`,
+    );
+  }
+  if (configFile) return loadConfigFile(resolvePath(configFile), env);
+  if (prometheusUrl) return [parseEnvCluster(prometheusClusterFromEnv(value), PROMETHEUS_ENV_NAMES)];
+  if (ampVars.length > 0) return [parseEnvCluster(ampClusterFromEnv(value), AMP_ENV_NAMES)];
+  throw new ConfigError(NO_CLUSTER_MESSAGE);
+}
+
+function loadConfigFile(path: string, env: Env): ClusterConfig[] {
+  const where = `APISCOPE_CONFIG ${path}`;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(error)})`;
+    throw new ConfigError(`${where}: ${reason}; APISCOPE_CONFIG must be the path of a JSON file like {"clusters": [ … ]}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${where}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${where}: ${describeIssue(issue, formatPath)}`).join("\n"));
+  }
+  const clusters = parsed.data.clusters as ClusterConfig[];
+  const missing = clusters.flatMap((cluster, index) =>
+    missingSecretEnvVars(cluster).map(([field, name]) => `${where}: clusters[${index}].auth.${field}: environment variable ${name} is not set`),
+  );
+  if (missing.length > 0) throw new ConfigError(missing.join("\n"));
+  return clusters;
+
+  function missingSecretEnvVars(cluster: ClusterConfig): Array<[string, string]> {
+    if (cluster.kind !== "prometheus") return [];
+    const auth = cluster.auth;
+    const fields: Array<[string, string]> =
+      auth.type === "basic"
+        ? [["usernameEnv", auth.usernameEnv], ["passwordEnv", auth.passwordEnv]]
+        : auth.type === "bearer"
+          ? [["tokenEnv", auth.tokenEnv]]
+          : [];
+    return fields.filter(([, name]) => !env[name]);
+  }
+}
+
+// The single-cluster env-var form: build the same object the file would hold, validate it with the same
+// schema, and report problems under the env var's name instead of the field's.
+
+const PROMETHEUS_ENV_NAMES: Record<string, string> = {
+  url: "APISCOPE_PROMETHEUS_URL",
+  name: "APISCOPE_CLUSTER_NAME",
+  clusterLabel: "APISCOPE_CLUSTER_LABEL",
+  scrapeIntervalSeconds: "APISCOPE_SCRAPE_INTERVAL_SECONDS",
+  timeoutMs: "APISCOPE_TIMEOUT_MS",
+  auth: "APISCOPE_PROMETHEUS_BEARER_TOKEN / APISCOPE_PROMETHEUS_USERNAME+APISCOPE_PROMETHEUS_PASSWORD",
+};
+
+const AMP_ENV_NAMES: Record<string, string> = {
+  ...PROMETHEUS_ENV_NAMES,
+  region: "APISCOPE_AMP_REGION",
+  workspaceId: "APISCOPE_AMP_WORKSPACE_ID",
+  endpoint: "APISCOPE_AMP_ENDPOINT",
+  roleArn: "APISCOPE_AMP_ROLE_ARN",
+  maxSamplesProcessed: "APISCOPE_AMP_MAX_SAMPLES_PROCESSED",
+};
+
+function commonFromEnv(value: (name: string) => string | undefined, fallbackName: string) {
+  const number = (name: string) => (value(name) === undefined ? undefined : Number(value(name)));
+  return {
+    id: "default",
+    name: value("APISCOPE_CLUSTER_NAME") ?? fallbackName,
+    clusterLabel: value("APISCOPE_CLUSTER_LABEL"),
+    scrapeIntervalSeconds: number("APISCOPE_SCRAPE_INTERVAL_SECONDS"),
+    timeoutMs: number("APISCOPE_TIMEOUT_MS"),
+  };
+}
+
+function prometheusClusterFromEnv(value: (name: string) => string | undefined) {
+  const url = value("APISCOPE_PROMETHEUS_URL")!;
+  const bearer = value("APISCOPE_PROMETHEUS_BEARER_TOKEN");
+  const username = value("APISCOPE_PROMETHEUS_USERNAME");
+  const password = value("APISCOPE_PROMETHEUS_PASSWORD");
+  if (bearer && (username || password)) {
+    throw new ConfigError(
+      "APISCOPE_PROMETHEUS_BEARER_TOKEN and APISCOPE_PROMETHEUS_USERNAME/PASSWORD are both set: use one kind of authentication",
+    );
+  }
+  if (Boolean(username) !== Boolean(password)) {
+    const [missing, present] = username
+      ? ["APISCOPE_PROMETHEUS_PASSWORD", "APISCOPE_PROMETHEUS_USERNAME"]
+      : ["APISCOPE_PROMETHEUS_USERNAME", "APISCOPE_PROMETHEUS_PASSWORD"];
+    throw new ConfigError(`${missing}: required together with ${present} (basic auth)`);
+  }
+  const auth: PrometheusAuth = bearer
+    ? { type: "bearer", tokenEnv: "APISCOPE_PROMETHEUS_BEARER_TOKEN" }
+    : username
+      ? { type: "basic", usernameEnv: "APISCOPE_PROMETHEUS_USERNAME", passwordEnv: "APISCOPE_PROMETHEUS_PASSWORD" }
+      : { type: "none" };
+  return { kind: "prometheus", ...commonFromEnv(value, safeUrl(url)?.host || url), url, auth };
+}
+
+function ampClusterFromEnv(value: (name: string) => string | undefined) {
+  const workspaceId = value("APISCOPE_AMP_WORKSPACE_ID");
+  const maxSamples = value("APISCOPE_AMP_MAX_SAMPLES_PROCESSED");
+  return {
+    kind: "amp",
+    ...commonFromEnv(value, workspaceId ?? "AMP"),
+    region: value("APISCOPE_AMP_REGION"),
+    workspaceId,
+    endpoint: value("APISCOPE_AMP_ENDPOINT"),
+    roleArn: value("APISCOPE_AMP_ROLE_ARN"),
+    maxSamplesProcessed: maxSamples === undefined ? undefined : Number(maxSamples),
+  };
+}
+
+function parseEnvCluster(raw: Record<string, unknown>, envNames: Record<string, string>): ClusterConfig {
+  const withoutUndefined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const parsed = clusterSchema.safeParse(withoutUndefined);
+  if (!parsed.success) {
+    const envPath = (path: PropertyKey[]) => envNames[String(path[0])] ?? formatPath(path);
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, envPath)).join("\n"));
+  }
+  return parsed.data as ClusterConfig;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Messages
+
+const SECRET_FIELDS: Record<string, string> = { password: "passwordEnv", username: "usernameEnv", token: "tokenEnv", bearerToken: "tokenEnv" };
+const KIND_ONLY_FIELDS: Record<string, ClusterConfig["kind"]> = {
+  url: "prometheus",
+  auth: "prometheus",
+  region: "amp",
+  workspaceId: "amp",
+  workspaceAlias: "amp",
+  endpoint: "amp",
+  roleArn: "amp",
+  maxSamplesProcessed: "amp",
+};
+
+function describeIssue(issue: z.core.$ZodIssue, pathToText: (path: PropertyKey[]) => string): string {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys
+      .map((key) => {
+        const where = pathToText([...issue.path, key]);
+        const envField = SECRET_FIELDS[key];
+        const kindOnly = KIND_ONLY_FIELDS[key];
+        if (envField) return `${where}: secrets are not allowed in the config; put it in an environment variable and set "${envField}": "<ITS_NAME>"`;
+        if (kindOnly) return `${where}: only applies to kind "${kindOnly}"`;
+        return `${where}: unknown field (check the spelling; see the list of fields in lib/config.ts)`;
+      })
+      .join("\n");
+  }
+  const where = issue.path.length > 0 ? pathToText(issue.path) : "(top level)";
+  return `${where}: ${issue.message}`;
+}
+
+/** ["clusters", 1, "region"] → "clusters[1].region" */
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "");
+}
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Process-wide access
+
+let cachedClusters: readonly ClusterConfig[] | undefined;
+
+/** The configured clusters, validated once per process. Throws ConfigError when misconfigured. */
+export function getClusters(): readonly ClusterConfig[] {
+  cachedClusters ??= Object.freeze(loadConfig());
+  return cachedClusters;
+}
+
+/**
+ * One configured cluster. Throws DataSourceError kind "config" (which routes turn into a response) for an
+ * unknown id or a broken configuration.
+ */
+export function getCluster(clusterId: string): ClusterConfig {
+  let clusters: readonly ClusterConfig[];
+  try {
+    clusters = getClusters();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new DataSourceError("config", error.message, { cause: error, hint: "Fix the configuration (see the server log) and restart the server." });
+  }
+  const cluster = clusters.find((c) => c.id === clusterId);
+  if (!cluster) {
+    throw new DataSourceError("config", `Unknown cluster ${JSON.stringify(clusterId.slice(0, 64))}; configured: ${clusters.map((c) => c.id).join(", ")}`, {
+      hint: "Pick one of the clusters listed by GET /api/clusters.",
+    });
+  }
+  return cluster;
+}
+
+/** For tests (and a future "reload config" action): forget the cached configuration. */
+export function resetConfigCache(): void {
+  cachedClusters = undefined;
+}
+
+export function publicClusters(): PublicCluster[] {
+  return getClusters().map((cluster) =>
+    cluster.kind === "amp"
+      ? { id: cluster.id, name: cluster.name, kind: cluster.kind, region: cluster.region }
+      : { id: cluster.id, name: cluster.name, kind: cluster.kind },
+  );
+}
+
+/**
+ * Fail fast at server start (called from instrumentation.ts): a dashboard that starts but cannot query
+ * anything is worse during an incident than one that refuses to start with a precise message.
+ */
+export function assertConfigAtStartup(): void {
+  try {
+    getClusters();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`apiscope: configuration error\n${message}`);
+    process.exit(1);
+  }
+}

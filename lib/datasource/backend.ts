@@ -1,0 +1,136 @@
+// One HTTP exchange with a backend's Prometheus API, authenticated the backend's way: optional basic or
+// bearer auth for a Prometheus-compatible server, SigV4 for an AMP workspace. No retries, no parsing:
+// see transport.ts and prometheus-http.ts.
+import type { AmpClient } from "@aws-sdk/client-amp";
+import type { AmpClusterConfig, PrometheusClusterConfig } from "../config";
+import { resolveWorkspaceEndpoint } from "./amp-workspace";
+import { credentialProviderFor, resolveCredentials, type CredentialProvider } from "./credentials";
+import { isExpiredTokenFailure, unreachable, type BackendTarget } from "./errors";
+import { abortable } from "./retry";
+import { signAmpRequest } from "./sigv4";
+import { DataSourceError } from "./types";
+
+/** A call to `<api root>/api/v1/<path>`. */
+export interface ApiRequest {
+  /** e.g. "query_range", "label/job/values" */
+  path: string;
+  method: "GET" | "POST";
+  params: URLSearchParams;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+export interface Backend {
+  /** For messages; `host` and `workspaceId` are filled in once known. */
+  readonly target: BackendTarget;
+  send(request: ApiRequest, signal: AbortSignal): Promise<RawResponse>;
+}
+
+export type FetchFn = typeof fetch;
+
+async function fetchText(fetchFn: FetchFn, url: string, init: RequestInit, target: BackendTarget): Promise<RawResponse> {
+  try {
+    const response = await fetchFn(url, init);
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  } catch (error) {
+    // An aborted signal is the caller's business (timeout or cancellation), anything else is the network.
+    if (init.signal?.aborted) throw error;
+    throw unreachable(target, error);
+  }
+}
+
+export function prometheusBackend(cluster: PrometheusClusterConfig, deps: { fetch?: FetchFn } = {}): Backend {
+  const fetchFn = deps.fetch ?? fetch;
+  const apiRoot = new URL(`${cluster.url}/`);
+  const auth = cluster.auth;
+  const target: BackendTarget = {
+    kind: "prometheus",
+    clusterId: cluster.id,
+    clusterName: cluster.name,
+    host: apiRoot.host,
+    secretEnvNames: auth.type === "basic" ? [auth.usernameEnv, auth.passwordEnv] : auth.type === "bearer" ? [auth.tokenEnv] : undefined,
+  };
+
+  // Secrets are read per request so a rotated env var (or a test) takes effect without a restart.
+  function authorization(): string | undefined {
+    if (auth.type === "none") return undefined;
+    const secret = (name: string) => {
+      const value = process.env[name];
+      if (!value) {
+        throw new DataSourceError("config", `Environment variable ${name} for cluster "${cluster.name}" is not set`, {
+          hint: `Set ${name} in the server's environment (it holds the ${auth.type} credentials for this cluster).`,
+        });
+      }
+      return value;
+    };
+    if (auth.type === "bearer") return `Bearer ${secret(auth.tokenEnv)}`;
+    return `Basic ${Buffer.from(`${secret(auth.usernameEnv)}:${secret(auth.passwordEnv)}`).toString("base64")}`;
+  }
+
+  return {
+    target,
+    async send(request, signal) {
+      const url = new URL(`api/v1/${request.path}`, apiRoot);
+      const headers: Record<string, string> = { Accept: "application/json" };
+      const authHeader = authorization();
+      if (authHeader) headers.Authorization = authHeader;
+      let body: string | undefined;
+      if (request.method === "GET") url.search = request.params.toString();
+      else {
+        headers["Content-Type"] = "application/x-www-form-urlencoded";
+        body = request.params.toString();
+      }
+      return fetchText(fetchFn, url.toString(), { method: request.method, headers, body, signal }, target);
+    },
+  };
+}
+
+export interface AmpBackendDeps {
+  fetch?: FetchFn;
+  credentials?: CredentialProvider;
+  ampClient?: AmpClient;
+  /** Signing clock, for tests of clock skew; defaults to the real clock. */
+  now?: () => number;
+}
+
+export function ampBackend(cluster: AmpClusterConfig, deps: AmpBackendDeps = {}): Backend {
+  const fetchFn = deps.fetch ?? fetch;
+  const credentials = deps.credentials ?? credentialProviderFor(cluster);
+  const target: BackendTarget = {
+    kind: "amp",
+    clusterId: cluster.id,
+    clusterName: cluster.name,
+    region: cluster.region,
+    workspaceId: cluster.workspaceId ?? cluster.workspaceAlias,
+    maxSamplesProcessed: cluster.maxSamplesProcessed,
+  };
+  const context = { clusterName: cluster.name, roleArn: cluster.roleArn };
+
+  return {
+    target,
+    async send(request, signal) {
+      const workspace = await abortable(resolveWorkspaceEndpoint(cluster, { credentials, ampClient: deps.ampClient }), signal);
+      target.host = workspace.endpoint.host;
+      target.workspaceId = workspace.workspaceId;
+      const url = new URL(`api/v1/${request.path}`, workspace.endpoint);
+
+      const sendSigned = async (forceRefresh: boolean) => {
+        const creds = await abortable(resolveCredentials(credentials, context, forceRefresh), signal);
+        const signed = signAmpRequest(
+          { method: request.method, url, params: request.params, region: cluster.region, date: deps.now ? new Date(deps.now()) : undefined },
+          creds,
+        );
+        return fetchText(fetchFn, signed.url, { ...signed.init, signal }, target);
+      };
+
+      const response = await sendSigned(false);
+      // Temporary credentials can expire between the provider's last refresh and AWS's check (or be
+      // revoked early): refresh once, unconditionally, and retry.
+      return isExpiredTokenFailure(response) ? sendSigned(true) : response;
+    },
+  };
+}

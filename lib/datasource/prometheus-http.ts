@@ -1,0 +1,201 @@
+// The Prometheus HTTP API (/api/v1) as requests and strictly parsed responses.
+// POST with a form body wherever the API allows it (query, query_range, series, labels): long PromQL fits,
+// and on AMP the signed body sidesteps "+" vs "%20" in the canonical query string. Label values is GET only.
+import { z } from "zod";
+import type { ApiRequest, RawResponse } from "./backend";
+import { backendErrorText, badResponse, type BackendTarget } from "./errors";
+import {
+  DataSourceError,
+  type InstantQuery,
+  type InstantResult,
+  type Labels,
+  type QueryStats,
+  type RangeQuery,
+  type RangeResult,
+  type SeriesQuery,
+} from "./types";
+
+// ---------------------------------------------------------------------------------------------------
+// Requests
+
+export interface QueryLimits {
+  /** Our budget for the call; the backend is asked to give up a little earlier so its own message wins. */
+  timeoutMs: number;
+  /** AMP only: max_samples_processed_error_threshold. */
+  maxSamplesProcessed?: number;
+}
+
+function queryParams(limits: QueryLimits): [string, string][] {
+  const params: [string, string][] = [
+    ["stats", "all"],
+    ["timeout", ((limits.timeoutMs * 0.9) / 1000).toFixed(3)],
+  ];
+  if (limits.maxSamplesProcessed !== undefined) params.push(["max_samples_processed_error_threshold", String(limits.maxSamplesProcessed)]);
+  return params;
+}
+
+function localBadQuery(message: string): DataSourceError {
+  return new DataSourceError("bad_query", message, { hint: "This is a bug in the caller: the request was not sent." });
+}
+
+export function rangeQueryRequest(q: RangeQuery, limits: QueryLimits): ApiRequest {
+  if (!q.query.trim()) throw localBadQuery("Empty query");
+  if (!(q.step > 0)) throw localBadQuery(`step must be > 0 (got ${q.step})`);
+  if (!(q.end >= q.start)) throw localBadQuery(`end (${q.end}) is before start (${q.start})`);
+  const params = new URLSearchParams([
+    ["query", q.query],
+    ["start", String(q.start)],
+    ["end", String(q.end)],
+    ["step", String(q.step)],
+    ...queryParams(limits),
+  ]);
+  return { path: "query_range", method: "POST", params };
+}
+
+export function instantQueryRequest(q: InstantQuery, limits: QueryLimits): ApiRequest {
+  if (!q.query.trim()) throw localBadQuery("Empty query");
+  const params = new URLSearchParams([["query", q.query]]);
+  if (q.time !== undefined) params.append("time", String(q.time));
+  for (const [name, value] of queryParams(limits)) params.append(name, value);
+  return { path: "query", method: "POST", params };
+}
+
+function matchAndWindow(match: string[] | undefined, start: number, end: number): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const selector of match ?? []) params.append("match[]", selector);
+  params.append("start", String(start));
+  params.append("end", String(end));
+  return params;
+}
+
+export function seriesRequest(q: SeriesQuery): ApiRequest {
+  if (q.match.length === 0) throw localBadQuery("series needs at least one match[] selector");
+  return { path: "series", method: "POST", params: matchAndWindow(q.match, q.start, q.end) };
+}
+
+export function labelNamesRequest(q: { match?: string[]; start: number; end: number }): ApiRequest {
+  return { path: "labels", method: "POST", params: matchAndWindow(q.match, q.start, q.end) };
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function labelValuesRequest(q: { name: string; match?: string[]; start: number; end: number }): ApiRequest {
+  if (!LABEL_NAME.test(q.name)) throw localBadQuery(`Not a label name: ${JSON.stringify(q.name)}`);
+  // GET only: AMP documents POST for /labels but not for /label/<name>/values, and neither does Prometheus.
+  return { path: `label/${q.name}/values`, method: "GET", params: matchAndWindow(q.match, q.start, q.end) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Responses
+
+const NON_FINITE = new Set(["NaN", "+Inf", "-Inf", "Inf"]);
+
+/** Prometheus sends sample values as strings; NaN and ±Inf cannot be charted and become null. */
+const sampleValue = z.string().transform((text, ctx) => {
+  if (NON_FINITE.has(text)) return null;
+  const value = Number(text);
+  if (text.trim() === "" || Number.isNaN(value)) {
+    ctx.issues.push({ code: "custom", message: `not a sample value: ${JSON.stringify(text.slice(0, 40))}`, input: text });
+    return z.NEVER;
+  }
+  return value;
+});
+const sample = z.tuple([z.number(), sampleValue]);
+const labels = z.record(z.string(), z.string());
+const stats = z
+  .object({ samples: z.object({ totalQueryableSamples: z.number(), peakSamples: z.number().optional() }).optional() })
+  .optional();
+
+const matrix = z.object({
+  resultType: z.literal("matrix"),
+  // A series holding only native histograms has no `values`; classic histograms are what we chart.
+  result: z.array(z.object({ metric: labels, values: z.array(sample).default([]) })),
+  stats,
+});
+const vector = z.object({ resultType: z.literal("vector"), result: z.array(z.object({ metric: labels, value: sample })), stats });
+const scalar = z.object({ resultType: z.literal("scalar"), result: sample, stats });
+const stringResult = z.object({ resultType: z.literal("string"), result: z.tuple([z.number(), z.string()]), stats });
+
+function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ status: z.literal("success"), data, warnings: z.array(z.string()).optional() });
+}
+
+const rangeEnvelope = envelope(matrix);
+const instantEnvelope = envelope(z.discriminatedUnion("resultType", [vector, scalar, matrix, stringResult]));
+const seriesEnvelope = envelope(z.array(labels).nullable());
+const stringsEnvelope = envelope(z.array(z.string()).nullable());
+
+/** JSON.parse + schema, with a bad_response naming what was wrong and where. */
+function parseBody<T extends z.ZodType>(schema: T, response: RawResponse, target: BackendTarget): z.output<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(response.body);
+  } catch {
+    const type = response.headers.get("content-type") ?? "no content type";
+    const start = response.body.trim().slice(0, 60).replace(/\s+/g, " ");
+    throw badResponse(target, `not JSON (${type}${start ? `, starts with ${JSON.stringify(start)}` : ", empty body"})`, response.status);
+  }
+  if (json && typeof json === "object" && (json as { status?: unknown }).status === "error") {
+    throw badResponse(target, `status "error" with HTTP ${response.status}: ${backendErrorText(response.body).text}`, response.status);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`), "");
+    throw badResponse(target, `unexpected shape at ${path ? path.slice(1) : "top level"}: ${issue.message}`, response.status);
+  }
+  return parsed.data;
+}
+
+function toStats(value: z.output<typeof stats>): QueryStats | null {
+  const samples = value?.samples;
+  if (!samples) return null;
+  return samples.peakSamples === undefined
+    ? { samplesProcessed: samples.totalQueryableSamples }
+    : { samplesProcessed: samples.totalQueryableSamples, peakSamples: samples.peakSamples };
+}
+
+export function parseRangeResult(response: RawResponse, target: BackendTarget): RangeResult {
+  const body = parseBody(rangeEnvelope, response, target);
+  return deepFreeze({
+    series: body.data.result.map((series) => ({ labels: series.metric, points: series.values })),
+    stats: toStats(body.data.stats),
+    warnings: body.warnings ?? [],
+  });
+}
+
+export function parseInstantResult(response: RawResponse, target: BackendTarget): InstantResult {
+  const body = parseBody(instantEnvelope, response, target);
+  const data = body.data;
+  if (data.resultType === "matrix" || data.resultType === "string") {
+    throw new DataSourceError("bad_query", `The instant query returned a ${data.resultType === "matrix" ? "range vector" : "string"}, which cannot be shown as samples`, {
+      hint: data.resultType === "matrix" ? "Wrap the range selector in a function such as rate(…[5m]) or use a range query." : "Query an expression that returns numbers.",
+    });
+  }
+  const samples =
+    data.resultType === "scalar"
+      ? [{ labels: {}, time: data.result[0], value: data.result[1] }]
+      : data.result.map((s) => ({ labels: s.metric, time: s.value[0], value: s.value[1] }));
+  return deepFreeze({ samples, stats: toStats(data.stats), warnings: body.warnings ?? [] });
+}
+
+export function parseSeries(response: RawResponse, target: BackendTarget): Labels[] {
+  return deepFreeze(parseBody(seriesEnvelope, response, target).data ?? []);
+}
+
+export function parseStrings(response: RawResponse, target: BackendTarget): string[] {
+  return deepFreeze(parseBody(stringsEnvelope, response, target).data ?? []);
+}
+
+/**
+ * Results are shared between callers through the cache: freeze them so a caller sorting in place fails
+ * loudly. Three levels (result → series list → series → labels/points) cover everything a caller would
+ * mutate; the [time, value] tuples are left alone because freezing millions of them costs real time.
+ */
+function deepFreeze<T>(value: T, depth = 3): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (depth > 0) for (const child of Object.values(value)) deepFreeze(child, depth - 1);
+  }
+  return value;
+}

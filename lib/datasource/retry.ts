@@ -1,0 +1,51 @@
+// Backoff for throttled (429) calls: exponential with full jitter (AWS Architecture Blog, "Exponential
+// Backoff And Jitter"), unless the server says when to come back with Retry-After.
+
+export const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 4_000;
+
+/** Delay before retry number `retry` (1 = first retry): uniform in [0, min(cap, base·2^(retry-1))). */
+export function fullJitterDelayMs(retry: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (retry - 1)));
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `nowMs`; undefined if absent or unparsable. */
+export function parseRetryAfterMs(value: string | null, nowMs: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date names a weekday or month ("Thu, 01 Jan 2026 00:00:05 GMT"); Date.parse alone accepts "-1".
+  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** setTimeout as a promise that rejects with the signal's reason when it fires first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Wait for `work` but give up when `signal` fires. The work itself keeps running: it is shared (an alias
+ * lookup, a credential refresh) and other callers may still want it.
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
