@@ -180,21 +180,17 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
         scrollMarginTop: 80,
       }}
     >
-      <header style={{ display: "flex", alignItems: "flex-start", justifyContent: "space-between", gap: 8 }}>
-        <div style={{ minWidth: 0 }}>
-          <h3 id={`panel-title-${panel.id}`} style={{ margin: 0, fontSize: 15 }}>
-            {panel.title}
-          </h3>
-          <p style={{ margin: "2px 0 0", color: "var(--muted)", fontSize: 12 }}>{panel.explanation}</p>
-        </div>
-        <div style={{ display: "flex", gap: 4, flexShrink: 0, alignItems: "center" }}>
-          {query.isFetching && <span aria-label="refreshing" style={{ color: "var(--muted)", fontSize: 12 }}>⟳</span>}
-          <button type="button" aria-expanded={showQuery} onClick={() => setShowQuery((s) => !s)} style={{ fontSize: 12 }} title="Show the PromQL this panel ran">
-            PromQL
-          </button>
-          {actions?.(data)}
-        </div>
+      <header style={{ display: "flex", alignItems: "baseline", justifyContent: "space-between", gap: 8 }}>
+        <h3 id={`panel-title-${panel.id}`} style={{ margin: 0, fontSize: 15, minWidth: 0 }}>
+          {panel.title}
+        </h3>
+        {query.isFetching && (
+          <span aria-label="refreshing" style={{ color: "var(--muted)", fontSize: 12 }}>
+            ⟳
+          </span>
+        )}
       </header>
+      <p style={{ margin: "2px 0 0", color: "var(--muted)", fontSize: 12 }}>{panel.explanation}</p>
       {showQuery && data && <PromQLList data={data} />}
       <div style={{ marginTop: 6, minHeight: panel.chart === "stat" ? 70 : 120 }}>
         {viewError || query.isError ? (
@@ -217,11 +213,18 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
           </PanelErrorBoundary>
         )}
       </div>
-      <footer style={{ marginTop: 6, fontSize: 12, color: "var(--muted)", display: "flex", justifyContent: "space-between", gap: 8, flexWrap: "wrap" }}>
-        <span>
+      <footer style={{ marginTop: 6, fontSize: 12, color: "var(--muted)" }}>
+        <div>
           <b>What to do:</b> {panel.hint}
-        </span>
-        {data && data.samplesProcessed > 0 && <span data-testid="panel-samples">{formatValue(data.samplesProcessed, "count")} samples</span>}
+        </div>
+        <div style={{ display: "flex", gap: 4, alignItems: "center", flexWrap: "wrap", marginTop: 4 }}>
+          <button type="button" aria-expanded={showQuery} onClick={() => setShowQuery((s) => !s)} style={{ fontSize: 12, padding: "0 6px" }} title="Show the PromQL this panel ran">
+            PromQL
+          </button>
+          {actions?.(data)}
+          <span style={{ flex: 1 }} />
+          {data && data.samplesProcessed > 0 && <span data-testid="panel-samples">{formatValue(data.samplesProcessed, "count")} samples</span>}
+        </div>
       </footer>
       {(notes.length > 0 || warnings.length > 0) && (
         <div style={{ fontSize: 12, color: "var(--warn)" }}>{[...notes, ...warnings.map((w) => `Backend warning: ${w}`)].join(" ")}</div>

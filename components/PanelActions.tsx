@@ -33,7 +33,7 @@ function SharePopover({ panel, state, range, onClose }: { panel: PanelDef; state
     }
   };
   return (
-    <div role="dialog" aria-label={`Share ${panel.title}`} data-testid="share-dialog" style={{ position: "absolute", right: 0, top: 28, zIndex: 30, width: 420, background: "var(--bg-panel)", border: "1px solid var(--border)", borderRadius: 6, padding: 10, boxShadow: "0 4px 16px rgba(0,0,0,.25)" }}>
+    <div role="dialog" aria-label={`Share ${panel.title}`} data-testid="share-dialog" style={{ position: "absolute", left: 0, bottom: 26, zIndex: 30, width: "min(420px, 90vw)", background: "var(--bg-panel)", border: "1px solid var(--border)", borderRadius: 6, padding: 10, boxShadow: "0 4px 16px rgba(0,0,0,.25)" }}>
       <label style={{ display: "flex", gap: 6, alignItems: "center", fontSize: 13 }}>
         <input type="checkbox" checked={lock} onChange={(e) => setLock(e.target.checked)} /> Lock the time range (absolute times: the link shows this exact picture later)
       </label>
@@ -65,15 +65,15 @@ export function PanelActions({ panel, data, state, range, single }: { panel: Pan
   const params = serializeDashboardState({ ...state, viewPanel: null });
   return (
     <span style={{ position: "relative", display: "inline-flex", gap: 4 }}>
-      <button type="button" onClick={download} disabled={!data} style={{ fontSize: 12 }} title="Download this panel's data as CSV">
+      <button type="button" onClick={download} disabled={!data} style={{ fontSize: 12, padding: "0 6px" }} title="Download this panel's data as CSV">
         CSV
       </button>
-      <button type="button" onClick={() => setSharing((s) => !s)} style={{ fontSize: 12 }} aria-expanded={sharing} title="Share a link to this panel">
+      <button type="button" onClick={() => setSharing((s) => !s)} style={{ fontSize: 12, padding: "0 6px" }} aria-expanded={sharing} title="Share a link to this panel">
         Share
       </button>
       {!single && (
-        <Link href={`/panel/${panel.id}?${params}`} style={{ fontSize: 12, alignSelf: "center" }} title="Open this panel alone" data-testid="panel-link">
-          ⤢
+        <Link href={`/panel/${panel.id}?${params}`} style={{ fontSize: 12, alignSelf: "center" }} title="Open this panel alone on its own page" data-testid="panel-link">
+          open ⤢
         </Link>
       )}
       {sharing && <SharePopover panel={panel} state={state} range={range} onClose={() => setSharing(false)} />}

@@ -52,7 +52,7 @@ function selector(matchers: LabelMatcher[]): string {
 export function discoverJobs(cacheKey: string, api: PrometheusApi, base: LabelMatcher[], start: number, end: number): Promise<Targets> {
   return cached(`jobs|${cacheKey}`, async () => {
     const match = [selector([...base, { name: "__name__", op: "=~", value: "apiserver_request_total|apiserver_current_inflight_requests" }])];
-    const jobs = (await api.labelValues({ name: "job", match, start, end })).sort();
+    const jobs = [...(await api.labelValues({ name: "job", match, start, end }))].sort();
     const known = KNOWN_APISERVER_JOBS.find((j) => jobs.includes(j));
     return { jobs, defaultJob: known ?? jobs[0] ?? null };
   });
@@ -61,7 +61,7 @@ export function discoverJobs(cacheKey: string, api: PrometheusApi, base: LabelMa
 export function discoverInstances(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number): Promise<string[]> {
   return cached(`instances|${cacheKey}`, async () => {
     const match = [selector([...scope, { name: "__name__", op: "=", value: "apiserver_request_total" }])];
-    return (await api.labelValues({ name: "instance", match, start, end })).sort();
+    return [...(await api.labelValues({ name: "instance", match, start, end }))].sort();
   });
 }
 

@@ -58,9 +58,16 @@ export async function startPrometheus(opts: { blocksDir: string; scrapeConfigYam
   child.stderr?.on("data", (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
+  // Without a listener, a spawn failure (missing binary) is an uncaught 'error' event that kills the test run.
+  let spawnError: Error | null = null;
+  child.on("error", (err) => (spawnError = err));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
+    if (spawnError) {
+      rmSync(work, { recursive: true, force: true });
+      throw new Error(`cannot start ${PROMETHEUS_BIN}: ${(spawnError as Error).message}`);
+    }
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${stderr}`);
     try {
       const res = await fetch(`${url}/-/ready`);

@@ -1,0 +1,98 @@
+// The text formats: what the exporter serves must parse back to scrape(), look like client_golang's output,
+// and pass `promtool check metrics`; the OpenMetrics stream must be what promtool's backfill needs.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createScenario, defaultEnd, formatGoFloat, openMetricsChunks, parseTextFormat, renderTextFormat } from "./index";
+
+const END = defaultEnd(Date.UTC(2026, 10, 23, 12, 0, 0) / 1000);
+const PROMTOOL = process.env.PROMTOOL_BIN ?? "/usr/bin/promtool";
+
+describe("formatGoFloat (strconv.FormatFloat(v, 'g', -1, 64))", () => {
+  it.each([
+    [1e6, "1e+06"],
+    [100000, "100000"],
+    [1e9, "1e+09"],
+    [0.005, "0.005"],
+    [1, "1"],
+    [1.25, "1.25"],
+    [0.0001, "0.0001"],
+    [0.00001, "1e-05"],
+    [2003, "2003"],
+    [1048576, "1.048576e+06"],
+    [123017253805, "1.23017253805e+11"],
+    [301776896, "3.01776896e+08"],
+    [0, "0"],
+    [Infinity, "+Inf"],
+  ])("%s → %s", (v, text) => expect(formatGoFloat(v)).toBe(text));
+});
+
+describe("Prometheus text format 0.0.4", () => {
+  const scenario = createScenario({ end: END, historySeconds: 3600 });
+  const instance = scenario.timeline.hotInstance;
+  const t = END - 700;
+  const text = renderTextFormat(scenario, instance, t);
+
+  it("parses back to exactly what scrape() returns", () => {
+    const parsed = parseTextFormat(text);
+    const key = (s: { name: string; labels: Record<string, string> }) => `${s.name}${JSON.stringify(Object.entries(s.labels).sort())}`;
+    const expected = new Map(scenario.scrape(instance, t).map((s) => [key(s), s.value]));
+    expect(parsed.samples).toHaveLength(expected.size);
+    for (const s of parsed.samples) expect(s.value, key(s)).toBeCloseTo(expected.get(key(s))!, 6);
+  });
+
+  it("declares every family once with HELP and TYPE before its samples, histograms as _bucket/_sum/_count", () => {
+    const parsed = parseTextFormat(text);
+    for (const [family, meta] of scenario.families) {
+      if (!parsed.samples.some((s) => s.name === family || s.name.startsWith(`${family}_`))) continue;
+      expect(parsed.types.get(family), family).toBe(meta.type);
+      expect(parsed.help.get(family), family).toBe(meta.help);
+    }
+    expect(text.match(/^# TYPE apiserver_request_duration_seconds histogram$/gm)).toHaveLength(1);
+    expect(text).toMatch(/^apiserver_response_sizes_bucket\{.*le="1e\+06"\} \d/m);
+    expect(text).toMatch(/^apiserver_request_duration_seconds_count\{/m);
+  });
+
+  it.skipIf(!existsSync(PROMTOOL))("passes promtool check metrics", () => {
+    const r = spawnSync(PROMTOOL, ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(r.stderr + r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe("OpenMetrics for promtool backfill", () => {
+  const scenario = createScenario({ end: END, historySeconds: 600 });
+  const stats = { series: 0, samples: 0, bytes: 0 };
+  const text = [...openMetricsChunks(scenario, { stats, chunkBytes: 4096 })].join("");
+  const lines = text.trimEnd().split("\n");
+
+  it("starts with metadata, has job/instance and second timestamps on every sample, and ends with # EOF", () => {
+    expect(lines[lines.length - 1]).toBe("# EOF");
+    expect(lines[0]).toMatch(/^# HELP /);
+    expect(text).toMatch(/^# TYPE apiserver_request counter$/m); // OpenMetrics counter family naming
+    const samples = lines.filter((l) => !l.startsWith("#"));
+    expect(samples).toHaveLength(stats.samples);
+    expect(stats.bytes).toBe(text.length);
+    for (const l of samples.slice(0, 2000)) {
+      expect(l).toMatch(/,job="apiserver"\} \S+ \d{10}$/);
+      expect(l).toMatch(/instance="10\.0\.\d+\.\d+:443"/);
+      expect(l).not.toMatch(/=""/); // empty labels are left out (Prometheus drops them anyway)
+    }
+  });
+
+  it("covers start … end on the grid, each series in increasing time", () => {
+    const last = new Map<string, number>();
+    const times = new Set<number>();
+    for (const l of lines) {
+      if (l.startsWith("#")) continue;
+      const cut = l.lastIndexOf(" ");
+      const t = Number(l.slice(cut + 1));
+      const series = l.slice(0, l.lastIndexOf(" ", cut - 1));
+      expect(t).toBeGreaterThan(last.get(series) ?? 0);
+      last.set(series, t);
+      times.add(t);
+    }
+    expect([...times].sort()).toEqual(Array.from({ length: 21 }, (_, i) => scenario.timeline.start + 30 * i));
+    expect(last.size).toBe(stats.series);
+  });
+});

@@ -1,0 +1,258 @@
+// Real Prometheus instances over backfilled data, for tests:
+// - scenarioPrometheus(): the incident scenario (six hours, three API servers), backfilled once per option set
+//   and cached under .cache/fixtures/, then served by a fresh Prometheus over a copy of the blocks.
+// - replayTextScrape(): a single /metrics scrape (e.g. the real v1.30.0 one) replayed every 30 s for an hour,
+//   counters increasing, with job/instance labels added.
+//
+// Note: fixture data ends at `end`, up to ~5.5 minutes before the wall clock, and Prometheus only looks back
+// 5 minutes for an instant value; query at `scenario.timeline.end` (or earlier), not at "now".
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { availableParallelism, hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { finished } from "node:stream/promises";
+import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type K8sVersion, type Scenario, type ScenarioOptions } from "../lib/scenario";
+import { backfill, blockWindows, limiter, runPromtool } from "../scripts/scenario-cli";
+import { startPrometheus, type RunningPrometheus } from "./prometheus";
+
+const ROOT = resolve(__dirname, "..");
+export const FIXTURE_CACHE = process.env.APISCOPE_FIXTURE_CACHE ?? join(ROOT, ".cache", "fixtures");
+/** Cache entries not used for this long are deleted when a new one is built. */
+const EVICT_AFTER_MS = 24 * 3600 * 1000;
+const LOCK_STALE_MS = 15 * 60 * 1000;
+
+export interface ScenarioFixtureOptions {
+  k8sVersion?: K8sVersion;
+  seed?: number;
+  showHiddenMetricsForVersion?: string;
+  /** Default: defaultEnd(now) rounded down to 5 minutes, so test files of one run share a cache entry. */
+  end?: number;
+  /** Extra Prometheus flags (e.g. `--query.lookback-delta=15m`). */
+  extraArgs?: string[];
+}
+
+/** The default fixture `end`: a 5-minute boundary at least 30 s in the past. */
+export function fixtureEnd(nowSeconds = Date.now() / 1000): number {
+  return Math.floor(defaultEnd(nowSeconds) / 300) * 300;
+}
+
+/** Starts a real Prometheus over the backfilled incident scenario; stop it with `prom.stop()`. */
+export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Promise<{ prom: RunningPrometheus; scenario: Scenario }> {
+  const options: ScenarioOptions = {
+    end: opts.end ?? fixtureEnd(),
+    seed: opts.seed ?? 1,
+    k8sVersion: opts.k8sVersion ?? "1.30",
+    ...(opts.showHiddenMetricsForVersion ? { showHiddenMetricsForVersion: opts.showHiddenMetricsForVersion } : {}),
+  };
+  const scenario = createScenario(options); // validates the options before any expensive work
+  const key = [
+    "scenario",
+    `k${options.k8sVersion}`,
+    `seed${options.seed}`,
+    `hidden${options.showHiddenMetricsForVersion ?? "-"}`,
+    `end${options.end}`,
+    generatorHash(),
+  ].join("_");
+  const blocks = await cachedBlocks(key, async (dir) => {
+    await backfill(options, dir);
+  });
+  const prom = await startPrometheus({ blocksDir: blocks, extraArgs: opts.extraArgs });
+  return { prom, scenario };
+}
+
+export interface ReplayOptions {
+  job: string;
+  instance: string;
+  /** Last sample time (unix seconds, multiple of `stepSeconds`). Default defaultEnd(now). */
+  end?: number;
+  /** Default 3600. */
+  durationSeconds?: number;
+  /** Default 30. */
+  stepSeconds?: number;
+  extraArgs?: string[];
+}
+
+/**
+ * Replays a Prometheus text-format scrape into a fresh TSDB: the same samples every `stepSeconds` for
+ * `durationSeconds` ending at `end`, with job/instance labels. Counters (and histogram/summary _bucket, _sum,
+ * _count) grow linearly to twice their scraped value over the window, so rate() sees traffic; gauges stay put.
+ */
+export async function replayTextScrape(file: string, opts: ReplayOptions): Promise<RunningPrometheus> {
+  const step = opts.stepSeconds ?? 30;
+  const duration = opts.durationSeconds ?? 3600;
+  const end = opts.end ?? defaultEnd(Date.now() / 1000);
+  if (end % step !== 0) throw new Error(`end (${end}) must be a multiple of the step (${step})`);
+  const text = readFileSync(file, "utf8");
+  const key = ["replay", sha(`${text}\0${opts.job}\0${opts.instance}\0${end}\0${duration}\0${step}`).slice(0, 16)].join("_");
+  const blocks = await cachedBlocks(key, async (dir) => {
+    mkdirSync(dir, { recursive: true });
+    await writeReplay(text, dir, { ...opts, end, duration, step });
+  });
+  return startPrometheus({ blocksDir: blocks, extraArgs: opts.extraArgs });
+}
+
+/** Writes one OpenMetrics file per 2 h block window (promtool re-reads its input per block) and imports each. */
+async function writeReplay(text: string, dir: string, o: { job: string; instance: string; end: number; duration: number; step: number }): Promise<void> {
+  const parsed = parseTextFormat(text);
+  const series = parsed.samples.map((s) => {
+    const family = familyOf(s.name, parsed.types);
+    const type = parsed.types.get(family) ?? (s.name.endsWith("_total") ? "counter" : "untyped");
+    const isCounterPart =
+      type === "counter" ||
+      ((type === "histogram" || type === "summary") && (s.name.endsWith("_bucket") || s.name.endsWith("_sum") || s.name.endsWith("_count")));
+    const labels = Object.fromEntries(Object.entries({ ...s.labels, instance: o.instance, job: o.job }).filter(([, v]) => v !== ""));
+    return { prefix: `${s.name}${formatLabels(labels)} `, value: s.value, growing: isCounterPart && Number.isFinite(s.value), whole: Number.isInteger(s.value) };
+  });
+  const n = o.duration / o.step;
+  const start = o.end - n * o.step;
+  const promtool = limiter(Math.max(1, availableParallelism()));
+  const imports: Promise<void>[] = [];
+  for (const [w, window] of blockWindows(start, o.end, o.step).entries()) {
+    const file = join(dir, "..", `replay-${w}.om`);
+    const stream = createWriteStream(file, { highWaterMark: 4 << 20 });
+    for (let t = window.from; t <= window.to; t += o.step) {
+      const j = (t - start) / o.step;
+      const lines: string[] = [];
+      for (const s of series) {
+        // round() keeps bucket counts whole and monotonic in `le` (rounding is monotonic).
+        const v = !s.growing ? s.value : s.whole ? s.value + Math.round((s.value * j) / n) : s.value * (1 + j / n);
+        lines.push(`${s.prefix}${formatValue(v)} ${t}\n`);
+      }
+      if (!stream.write(lines.join(""))) await new Promise<void>((r) => stream.once("drain", r));
+    }
+    stream.end("# EOF\n");
+    await finished(stream);
+    const job = promtool(() => runPromtool(file, dir).finally(() => rmSync(file, { force: true })));
+    job.catch(() => {}); // awaited below
+    imports.push(job);
+  }
+  await Promise.all(imports);
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "+Inf";
+  if (v === -Infinity) return "-Inf";
+  return String(v);
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// The cache: one directory per key holding `blocks/` and `fixture.json`; built under a lock directory so that
+// parallel test workers (threads share a pid, processes do not) build each entry once.
+
+let cachedGeneratorHash: string | null = null;
+
+/** Changes whenever the scenario code or the backfill changes, so stale fixtures are never reused. */
+function generatorHash(): string {
+  if (cachedGeneratorHash) return cachedGeneratorHash;
+  const dir = join(ROOT, "lib", "scenario");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => join(dir, f));
+  files.push(join(ROOT, "scripts", "scenario-cli.ts"));
+  const h = createHash("sha256");
+  for (const f of files) h.update(f.slice(ROOT.length)).update("\0").update(readFileSync(f)).update("\0");
+  cachedGeneratorHash = h.digest("hex").slice(0, 12);
+  return cachedGeneratorHash;
+}
+
+function sha(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function lockIsStale(lock: string): boolean {
+  try {
+    const owner = JSON.parse(readFileSync(join(lock, "owner.json"), "utf8")) as { pid: number; host: string; since: number };
+    if (Date.now() - owner.since > LOCK_STALE_MS) return true;
+    if (owner.host !== hostname()) return false;
+    try {
+      process.kill(owner.pid, 0);
+      return false;
+    } catch {
+      return true; // the owner died
+    }
+  } catch {
+    // no owner file yet (just created) unless the lock is old
+    try {
+      return Date.now() - statSync(lock).mtimeMs > 60_000;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Returns `<cache>/<key>/blocks`, building it with `build(dir)` if needed. */
+async function cachedBlocks(key: string, build: (dir: string) => Promise<void>): Promise<string> {
+  const entry = join(FIXTURE_CACHE, key);
+  const blocks = join(entry, "blocks");
+  const marker = join(entry, "fixture.json");
+  if (existsSync(marker)) {
+    touch(marker);
+    return blocks;
+  }
+  mkdirSync(FIXTURE_CACHE, { recursive: true });
+  const lock = `${entry}.lock`;
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    if (existsSync(marker)) return blocks;
+    if (lockIsStale(lock)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to build fixture ${key} (lock ${lock})`);
+    await sleep(250);
+  }
+  try {
+    writeFileSync(join(lock, "owner.json"), JSON.stringify({ pid: process.pid, host: hostname(), since: Date.now() }));
+    if (existsSync(marker)) return blocks;
+    const tmp = `${entry}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    rmSync(tmp, { recursive: true, force: true });
+    try {
+      const started = Date.now();
+      await build(join(tmp, "blocks"));
+      writeFileSync(join(tmp, "fixture.json"), JSON.stringify({ key, builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }));
+      rmSync(entry, { recursive: true, force: true });
+      renameSync(tmp, entry);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    evictOldEntries(key);
+    return blocks;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Marks a cache entry as used (eviction looks at the marker's mtime). */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    /* best effort */
+  }
+}
+
+/** Deletes cache entries not used for a day (their `end` has long passed), never one that is being built. */
+function evictOldEntries(keep: string): void {
+  for (const name of readdirSync(FIXTURE_CACHE)) {
+    if (name === keep || name.endsWith(".lock") || name.includes(".tmp-")) continue;
+    const marker = join(FIXTURE_CACHE, name, "fixture.json");
+    try {
+      if (Date.now() - statSync(marker).mtimeMs > EVICT_AFTER_MS && !existsSync(join(FIXTURE_CACHE, `${name}.lock`))) {
+        rmSync(join(FIXTURE_CACHE, name), { recursive: true, force: true });
+      }
+    } catch {
+      /* not an entry */
+    }
+  }
+}
