@@ -33,7 +33,7 @@ test.describe("panel error states", () => {
     await expect(broken).toHaveAttribute("data-state", "error");
     await expect(broken.getByTestId("panel-error")).toContainText("parse error: unexpected thing");
     // The neighbour on the page still draws its data.
-    await expect(panel(page, "inflight")).toHaveAttribute("data-state", "ok");
+    await expect(panel(page, "request-rate")).toHaveAttribute("data-state", "ok");
     await expect(page.getByRole("combobox", { name: "Cluster" })).toBeVisible();
   });
 
@@ -44,7 +44,7 @@ test.describe("panel error states", () => {
     const broken = panel(page, PANEL);
     await expect(broken).toHaveAttribute("data-state", "error");
     await expect(broken.getByTestId("panel-error")).toContainText(/What to do/);
-    await expect(panel(page, "inflight")).toHaveAttribute("data-state", "ok");
+    await expect(panel(page, "request-rate")).toHaveAttribute("data-state", "ok");
   });
 
   test("a backend that is down says so on every panel and the page keeps working", async ({ page }) => {

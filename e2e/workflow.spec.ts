@@ -29,7 +29,7 @@ test("drag-zoom narrows every panel's range, and back returns to the previous on
   const from = end - 3 * 3600;
   await page.goto(dashboardUrl(stack.app, from, end));
   await expect(panel(page, LONGRUNNING)).toHaveAttribute("data-state", "ok");
-  await expect(panel(page, "inflight")).toHaveAttribute("data-state", "ok");
+  await expect(panel(page, "request-rate")).toHaveAttribute("data-state", "ok");
   const before = page.url();
 
   const requests: Request[] = [];
@@ -50,7 +50,7 @@ test("drag-zoom narrows every panel's range, and back returns to the previous on
   expect(Math.abs(zTo - (stormStart + 1800))).toBeLessThan(400);
 
   // Every visible panel asks for the new range.
-  for (const id of [LONGRUNNING, "inflight", "request-rate"]) {
+  for (const id of [LONGRUNNING, "top-watched-resources", "request-rate"]) {
     await expect(panel(page, id)).toHaveAttribute("data-state", "ok");
     await expect.poll(() => requests.some((r) => r.url().includes(`/api/panels/${id}?`) && new URL(r.url()).searchParams.get("start") === String(Math.floor(zFrom)))).toBe(true);
   }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { K8S_VERSIONS, STORM, type Scenario } from "../scenario";
 import { scenarioPrometheus } from "../../test-support/fixtures";
 import type { RunningPrometheus } from "../../test-support/prometheus";
-import { resetConfigCache } from "../config";
+import { resetDataSourceState } from "../datasource";
 import { clearCapabilitiesCache } from "../capabilities";
 import { PANELS } from "../panels/catalog";
 import type { PanelData } from "../api-schema";
@@ -14,7 +14,7 @@ import { panelData } from "./dashboard";
 function useCluster(url: string) {
   process.env.APISCOPE_PROMETHEUS_URL = url;
   delete process.env.APISCOPE_CONFIG;
-  resetConfigCache();
+  resetDataSourceState();
   clearCapabilitiesCache();
 }
 
