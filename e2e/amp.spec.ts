@@ -76,7 +76,7 @@ test.describe("AMP mode", () => {
       config,
       JSON.stringify({
         clusters: [
-          { id: "prod-amp", name: "prod (AMP)", kind: "amp", region: AMP.region, workspaceId: AMP.workspaceId, endpoint: stack.standin!.endpoint },
+          { id: "prod-amp", name: "prod", kind: "amp", region: AMP.region, workspaceId: AMP.workspaceId, endpoint: stack.standin!.endpoint },
           { id: "lab", name: "lab (Prometheus)", kind: "prometheus", url: stack.prom.url },
         ],
       }),
