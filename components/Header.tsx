@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
-import { describeRange, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
+import { describeRange, isRelative, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
 import { formatTime } from "@/lib/time-format";
 import { SamplesTotal } from "./SamplesTotal";
 import { ThemeToggle } from "./ThemeToggle";
@@ -23,14 +23,26 @@ function UpdatedAgo({ at }: { at: number }) {
   return <span data-testid="updated-ago" style={{ color: "var(--muted)", fontSize: 12 }}>updated {s} s ago</span>;
 }
 
+/** Absolute times read as dates in the inputs (the URL keeps Grafana's epoch milliseconds). */
+function editable(param: string, now: number, tz: DashboardState["tz"]): string {
+  if (isRelative(param)) return param;
+  const t = parseTimeParam(param, now);
+  if (t === null) return param;
+  if (tz === "utc") return new Date(t * 1000).toISOString().replace(".000Z", "Z");
+  const d = new Date(t * 1000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 function CustomRange({ state, update, now }: RangeFormProps) {
-  const [from, setFrom] = useState(state.from);
-  const [to, setTo] = useState(state.to);
+  const [from, setFrom] = useState(() => editable(state.from, now, state.tz));
+  const [to, setTo] = useState(() => editable(state.to, now, state.tz));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setFrom(state.from);
-    setTo(state.to);
-  }, [state.from, state.to]);
+    setFrom(editable(state.from, now, state.tz));
+    setTo(editable(state.to, now, state.tz));
+    // `now` is left out on purpose: a refresh tick must not overwrite what the user is typing.
+  }, [state.from, state.to, state.tz]);
   const apply = (e: React.FormEvent) => {
     e.preventDefault();
     const f = parseTimeParam(from, now);
@@ -38,13 +50,14 @@ function CustomRange({ state, update, now }: RangeFormProps) {
     if (f === null || t === null) return setError("Use now, now-3h, epoch ms or ISO 8601 (2026-11-23T14:00:00Z).");
     if (f >= t) return setError("The start must be before the end.");
     setError(null);
-    update({ from: from.trim(), to: to.trim() });
+    // Absolute times go into the URL as epoch milliseconds, the form every Grafana user's links use.
+    update({ from: isRelative(from) ? from.trim() : String(f * 1000), to: isRelative(to) ? to.trim() : String(t * 1000) });
   };
   return (
     <form onSubmit={apply} style={{ display: "flex", gap: 4, alignItems: "center" }} aria-label="Custom time range">
-      <input aria-label="From" value={from} onChange={(e) => setFrom(e.target.value)} size={16} />
+      <input aria-label="From" value={from} onChange={(e) => setFrom(e.target.value)} size={20} />
       <span>→</span>
-      <input aria-label="To" value={to} onChange={(e) => setTo(e.target.value)} size={16} />
+      <input aria-label="To" value={to} onChange={(e) => setTo(e.target.value)} size={20} />
       <button type="submit">Apply</button>
       {error && <span role="alert" style={{ color: "var(--bad)", fontSize: 12 }}>{error}</span>}
     </form>

@@ -32,8 +32,23 @@ export interface ParsedState {
   notices: string[];
 }
 
-export function parseDashboardParams(params: URLSearchParams): ParsedState {
+const KNOWN_PARAMS = new Set(["cluster", "job", "instance", "from", "to", "refresh", "tz", "collapsed", "viewPanel"]);
+/** Grafana links carry these; they mean nothing here and are dropped silently. */
+const GRAFANA_NOISE = new Set(["orgId", "timezone", "kiosk", "editPanel", "panelId", "fullscreen", "theme"]);
+
+export function parseDashboardParams(input: URLSearchParams): ParsedState {
   const notices: string[] = [];
+  const params = new URLSearchParams(input);
+  // Old Grafana links use var-<name> for variables: carry them over.
+  for (const v of ["cluster", "job", "instance"]) {
+    const g = params.get(`var-${v}`);
+    if (g !== null && !params.has(v)) params.set(v, g);
+    params.delete(`var-${v}`);
+  }
+  if (params.get("timezone") === "utc" && !params.has("tz")) params.set("tz", "utc");
+  for (const key of new Set(params.keys())) {
+    if (!KNOWN_PARAMS.has(key) && !GRAFANA_NOISE.has(key)) notices.push(`Ignored the unknown URL parameter "${key.slice(0, 30)}".`);
+  }
   const token = (name: string): string | null => {
     const raw = params.get(name);
     if (raw === null || raw === "") return null;

@@ -4,12 +4,14 @@ import type { PanelData } from "@/lib/api-schema";
 import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue, legendFor } from "@/lib/format";
 import type { PanelDef, Unit } from "@/lib/panels/types";
-import { lastValue, linesFor } from "./series-lines";
+import { lastValue, linesFor, peak } from "./series-lines";
 import { TimeSeriesChart } from "./TimeSeriesChart";
 
 interface Reading {
   label: string;
   value: number | null;
+  /** highest value in the range: an incident earlier in the range stays visible after it ends */
+  peak: number | null;
   unit: Unit;
   limit?: number;
   bad: boolean;
@@ -19,13 +21,16 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
   const out: Reading[] = [];
   for (const q of data.queries) {
     const unit = (q.unit as Unit | undefined) ?? panel.unit;
-    for (const s of q.series) {
+    // Highest first, so the tile leads with the reading that matters (read-only over mutating in-flight).
+    const ordered = [...q.series].sort((a, b) => (lastValue(b.points) ?? -Infinity) - (lastValue(a.points) ?? -Infinity));
+    for (const s of ordered) {
       const value = lastValue(s.points);
+      const highest = peak(s.points);
       const label = legendFor(q.legend, s.labels);
       const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
       const threshold = panel.thresholds?.find((t) => (q.id === "cluster-list" ? t.value === 30 : true))?.value;
-      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01));
-      out.push({ label, value, unit, limit, bad });
+      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01) || (panel.id.includes("rejection") && value > 0));
+      out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });
     }
   }
   return out;
@@ -44,6 +49,11 @@ export function StatTile({ panel, data, tz }: { panel: PanelDef; data: PanelData
         {main && list.length > 1 && <span style={{ color: "var(--muted)" }}>{main.label}</span>}
         {main?.limit !== undefined && <span style={{ color: "var(--muted)" }}>/ {main.limit}</span>}
       </div>
+      {main && main.peak !== null && main.peak !== main.value && (
+        <div data-testid="stat-peak" style={{ fontSize: 12, color: "var(--muted)" }}>
+          peak in range <b style={{ color: "var(--fg)", fontVariantNumeric: "tabular-nums" }}>{formatValue(main.peak, main.unit)}</b>
+        </div>
+      )}
       {rest.length > 0 && (
         <div style={{ display: "flex", gap: 12, flexWrap: "wrap", fontSize: 12 }}>
           {rest.map((r) => (

@@ -1,6 +1,5 @@
 // The test-support fixture helpers: the cached scenario Prometheus shows the incident through PromQL, and a
 // replayed real scrape gets job/instance labels and increasing counters.
-import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +7,8 @@ import { fixtureEnd, replayTextScrape, scenarioPrometheus } from "../../test-sup
 import { PROMETHEUS_BIN, type RunningPrometheus } from "../../test-support/prometheus";
 import { STORM, defaultEnd, type Scenario } from "./index";
 
-const HAVE_PROMETHEUS = spawnSync(PROMETHEUS_BIN, ["--version"]).status === 0;
-const REAL_SCRAPE = join(__dirname, "..", "..", "..", "shared", "reference", "real-metrics", "kube-apiserver-v1.30.0.prom");
+/** A copy of ../shared/reference/real-metrics (Apache-2.0, see test-support/data/README.md). */
+const REAL_SCRAPE = join(__dirname, "..", "..", "test-support", "data", "kube-apiserver-v1.30.0.prom");
 
 async function instant(prom: RunningPrometheus, query: string, time: number) {
   const res = await fetch(`${prom.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query, time: String(time) }) });
@@ -18,7 +17,7 @@ async function instant(prom: RunningPrometheus, query: string, time: number) {
   return json.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
 }
 
-describe.skipIf(!HAVE_PROMETHEUS)("scenarioPrometheus", () => {
+describe("scenarioPrometheus", () => {
   let prom: RunningPrometheus;
   let scenario: Scenario;
   beforeAll(async () => {
@@ -51,7 +50,7 @@ describe.skipIf(!HAVE_PROMETHEUS)("scenarioPrometheus", () => {
   });
 });
 
-describe.skipIf(!HAVE_PROMETHEUS || !existsSync(REAL_SCRAPE))("replayTextScrape", () => {
+describe("replayTextScrape", () => {
   let prom: RunningPrometheus;
   const end = fixtureEnd();
   beforeAll(async () => {

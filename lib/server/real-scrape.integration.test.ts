@@ -1,6 +1,6 @@
 // A real kube-apiserver v1.30.0 scrape (../shared/reference/real-metrics), replayed into a real Prometheus
 // with job/instance labels: every panel whose metric is in the scrape must show data.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureEnd, replayTextScrape } from "../../test-support/fixtures";
@@ -11,9 +11,10 @@ import { LAZY_METRICS, PANELS } from "../panels/catalog";
 import { templateMetricNames } from "../panels/template";
 import { panelData } from "./dashboard";
 
-const SCRAPE = join(__dirname, "..", "..", "..", "shared", "reference", "real-metrics", "kube-apiserver-v1.30.0.prom");
+/** A copy of ../shared/reference/real-metrics (Apache-2.0, see test-support/data/README.md). */
+const SCRAPE = join(__dirname, "..", "..", "test-support", "data", "kube-apiserver-v1.30.0.prom");
 
-describe.skipIf(!existsSync(SCRAPE))("real kube-apiserver v1.30.0 scrape", () => {
+describe("real kube-apiserver v1.30.0 scrape", () => {
   let prom: RunningPrometheus;
   let end: number;
   const namesInScrape = new Set(

@@ -1,0 +1,56 @@
+// The backend bills per sample processed: off-screen panels are not queried, every query is step-aligned
+// and sent once, and the header shows what the last refresh cost.
+import type { Response } from "@playwright/test";
+import { dashboardUrl, expect, panel, test } from "./fixtures";
+
+test("panels off screen are not queried until scrolled to", async ({ page, stack }) => {
+  const { end } = stack.scenario.timeline;
+  const asked = new Set<string>();
+  page.on("request", (r) => {
+    const m = /\/api\/panels\/([^?]+)/.exec(r.url());
+    if (m) asked.add(m[1]!);
+  });
+  await page.goto(dashboardUrl(stack.app, end - 3600, end));
+  await expect(panel(page, "longrunning-per-server")).toHaveAttribute("data-state", "ok");
+  expect(asked.has("process")).toBe(false);
+  await panel(page, "process").scrollIntoViewIfNeeded();
+  await expect(panel(page, "process")).toHaveAttribute("data-state", "ok");
+  expect(asked.has("process")).toBe(true);
+});
+
+test("every query is step-aligned, sent once, and the header totals the samples processed", async ({ page, stack }) => {
+  const { end } = stack.scenario.timeline;
+  const responses: Response[] = [];
+  const urls: string[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/panels/")) {
+      responses.push(r);
+      urls.push(r.url());
+    }
+  });
+  await page.goto(dashboardUrl(stack.app, end - 3 * 3600 + 7, end - 13));
+  await expect(panel(page, "longrunning-per-server")).toHaveAttribute("data-state", "ok");
+  await expect(panel(page, "request-rate")).toHaveAttribute("data-state", "ok");
+  await page.waitForLoadState("networkidle");
+  expect(new Set(urls).size).toBe(urls.length);
+  let total = 0;
+  for (const r of responses) {
+    const body = (await r.json()) as { window: { start: number; end: number; step: number }; samplesProcessed: number; queries: { stats: { samplesProcessed: number } | null }[] };
+    expect(body.window.start % body.window.step).toBe(0);
+    expect(body.window.end % body.window.step).toBe(0);
+    expect(body.samplesProcessed).toBe(body.queries.reduce((n, q) => n + (q.stats?.samplesProcessed ?? 0), 0));
+    total += body.samplesProcessed;
+  }
+  expect(total).toBeGreaterThan(0);
+  await expect(page.getByTestId("samples-total")).toHaveAttribute("data-samples", String(total));
+});
+
+test("the theme follows the user's choice across visits", async ({ page, stack }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto(`${stack.app.url}/?from=now-1h&to=now`);
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await page.getByRole("button", { name: "Switch theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await page.reload();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+});
