@@ -58,6 +58,8 @@ export interface HeatmapProps {
   timeZone?: TimeZoneMode;
   /** First words of the accessible name, e.g. "etcd latency heatmap". */
   label?: string;
+  /** The `increase(...[w])` window each cell counts over, so the tooltip can say what the count means. */
+  windowSeconds?: number;
 }
 
 const DEFAULT_HEIGHT = 280;
@@ -318,6 +320,7 @@ export function Heatmap({
   onZoom,
   timeZone = "local",
   label = "Latency heatmap",
+  windowSeconds,
 }: HeatmapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -469,6 +472,7 @@ export function Heatmap({
           flipUp={hovered.y > plotHeight * TOOLTIP_FLIP_FRACTION}
           timeZone={timeZone}
           withDate={multiDay}
+          windowSeconds={windowSeconds}
         />
       )}
     </div>
@@ -549,8 +553,10 @@ function Tooltip(props: {
   flipUp: boolean;
   timeZone: TimeZoneMode;
   withDate: boolean;
+  windowSeconds?: number;
 }) {
   const { matrix, cell } = props;
+  const window = props.windowSeconds ? (props.windowSeconds % 60 === 0 ? `${props.windowSeconds / 60} min` : `${props.windowSeconds} s`) : null;
   const time = matrix.times[cell.timeIndex];
   const bounds = matrix.bounds[cell.bucket];
   const count = matrix.counts[cell.bucket][cell.timeIndex];
@@ -574,7 +580,8 @@ function Tooltip(props: {
       <div style={styles.tooltipTime}>{formatTooltipTime(time, props.timeZone, props.withDate)}</div>
       <div>{formatBucketRange(bounds)}</div>
       <div style={styles.tooltipCount}>{count === null ? "no data" : `count ${formatCount(count)}`}</div>
-      {share !== null && <div style={styles.tooltipShare}>{share < 0.1 && share > 0 ? "<0.1" : share.toFixed(1)}% of this step</div>}
+      {count !== null && window && <div style={styles.tooltipShare}>requests in the {window} before this time</div>}
+      {share !== null && <div style={styles.tooltipShare}>{share < 0.1 && share > 0 ? "<0.1" : share.toFixed(1)}% of all requests then</div>}
     </div>
   );
 }

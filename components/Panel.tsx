@@ -86,7 +86,21 @@ function PanelBody({ panel, data, tz, onZoom, chartHeight }: { panel: PanelDef; 
     case "limits-table":
       return <LimitsTable panel={panel} data={data} />;
     case "heatmap":
-      return <Heatmap id={panel.id} series={data.queries[0]?.series ?? []} start={start} end={end} step={step} unit="seconds" timeZone={tz} onZoom={onZoom} height={chartHeight ?? 260} />;
+      return (
+        <Heatmap
+          id={panel.id}
+          series={data.queries[0]?.series ?? []}
+          start={start}
+          end={end}
+          step={step}
+          unit="seconds"
+          timeZone={tz}
+          onZoom={onZoom}
+          height={chartHeight ?? 260}
+          label={panel.title}
+          windowSeconds={data.window.rateInterval}
+        />
+      );
     case "timeseries": {
       // Queries with their own unit (memory next to CPU) get their own small chart.
       const groups = new Map<Unit, PanelData["queries"]>();

@@ -54,10 +54,11 @@ test.describe("AMP mode", () => {
   }
 
   test("an expired session token gives the expired-token error on the panel", async ({ page, stack }) => {
-    const token = "e2e-token-that-will-expire";
-    stack.standin!.addCredentials({ ...AMP.credentials, sessionToken: token });
-    stack.standin!.expireSessionToken(token);
-    const app = await startApp(ampEnv(stack.standin!, { ...AMP.credentials, sessionToken: token }));
+    // Its own key pair, so the other tests' credentials stay valid at the stand-in.
+    const expiring = { accessKeyId: "AKIAE2EEXPIRING00001", secretAccessKey: "e2e/expiring/secret/000000000000000000000", sessionToken: "e2e-token-that-will-expire" };
+    stack.standin!.addCredentials(expiring);
+    stack.standin!.expireSessionToken(expiring.sessionToken);
+    const app = await startApp(ampEnv(stack.standin!, expiring));
     try {
       const { end } = stack.scenario.timeline;
       await page.goto(dashboardUrl(app, end - 3600, end));

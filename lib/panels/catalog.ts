@@ -2,7 +2,7 @@
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
-import type { PanelDef } from "./types";
+import type { PanelDef, PanelQuery, QueryVariant } from "./types";
 
 const NON_STREAMING = `verb!~"WATCH|CONNECT"`;
 
@@ -27,6 +27,14 @@ function worstServerQuantile(q: number, bucket: string, selector = "", by: strin
   const labels = ["instance", "le", ...by].join(", ");
   const outer = by.length ? ` by (${by.join(", ")})` : "";
   return `max${outer} (histogram_quantile(${q}, sum by (${labels}) (rate(${bucket}${selector ? `{${selector}}` : ""}[$__rate_interval]))))`;
+}
+
+/** A ranking by the current value (instant query at the end of the range) and the same series over time. */
+function nowAndOverTime(legend: string, variants: QueryVariant[]): PanelQuery[] {
+  return [
+    { id: "now", legend, type: "instant", variants },
+    { id: "series", legend, variants },
+  ];
 }
 
 export const PANELS: PanelDef[] = [
@@ -198,28 +206,10 @@ export const PANELS: PanelDef[] = [
     unit: "count",
     chart: "ranked-table",
     rank: { by: "now", limit: 10, sparkline: "series" },
-    queries: [
-      {
-        id: "now",
-        legend: "{{resource}}{{kind}}",
-        type: "instant",
-        variants: [
-          { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
-          {
-            expr: "sum by (group, kind) (apiserver_registered_watchers)",
-            note: "Using apiserver_registered_watchers by kind (Kubernetes ≤ 1.24).",
-          },
-        ],
-      },
-      {
-        id: "series",
-        legend: "{{resource}}{{kind}}",
-        variants: [
-          { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
-          { expr: "sum by (group, kind) (apiserver_registered_watchers)" },
-        ],
-      },
-    ],
+    queries: nowAndOverTime("{{resource}}{{kind}}", [
+      { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
+      { expr: "sum by (group, kind) (apiserver_registered_watchers)", note: "Using apiserver_registered_watchers by kind (Kubernetes ≤ 1.24)." },
+    ]),
     absentReason:
       "Neither apiserver_longrunning_requests (1.23+) nor apiserver_registered_watchers (removed in Kubernetes 1.25) is scraped.",
     emptyMessage: "No open WATCH requests in this range.",
@@ -731,27 +721,11 @@ export const PANELS: PanelDef[] = [
     unit: "count",
     chart: "ranked-table",
     rank: { by: "now", limit: 10, sparkline: "series" },
-    queries: [
-      {
-        id: "now",
-        legend: "{{resource}}",
-        type: "instant",
-        variants: [
-          { expr: "max by (group, resource) (apiserver_resource_objects)" },
-          { expr: "max by (resource) (apiserver_storage_objects)", note: "Using apiserver_storage_objects (before 1.34)." },
-          { expr: "max by (resource) (etcd_object_counts)", note: "Using etcd_object_counts (Kubernetes ≤ 1.22)." },
-        ],
-      },
-      {
-        id: "series",
-        legend: "{{resource}}",
-        variants: [
-          { expr: "max by (group, resource) (apiserver_resource_objects)" },
-          { expr: "max by (resource) (apiserver_storage_objects)" },
-          { expr: "max by (resource) (etcd_object_counts)" },
-        ],
-      },
-    ],
+    queries: nowAndOverTime("{{resource}}", [
+      { expr: "max by (group, resource) (apiserver_resource_objects)" },
+      { expr: "max by (resource) (apiserver_storage_objects)", note: "Using apiserver_storage_objects (before 1.34)." },
+      { expr: "max by (resource) (etcd_object_counts)", note: "Using etcd_object_counts (Kubernetes ≤ 1.22)." },
+    ]),
     absentReason: "No object-count metric is scraped (apiserver_resource_objects 1.34+, apiserver_storage_objects 1.21+).",
     emptyMessage: "No object counts in this range.",
   },
