@@ -156,7 +156,7 @@ function PromQLList({ data }: { data: PanelData }) {
         <div key={q.id} style={{ marginBottom: 6 }}>
           <div style={{ display: "flex", justifyContent: "space-between", color: "var(--muted)" }}>
             <span>
-              {q.id} ({q.type}, step {data.window.step}s{q.stats ? `, ${q.stats.samplesProcessed.toLocaleString("en-US")} samples` : ""})
+              {q.id} ({q.type}, step {data.window.step}s{q.cached ? ", from cache" : q.stats ? `, ${q.stats.samplesProcessed.toLocaleString("en-US")} samples` : ""})
             </span>
             <button type="button" onClick={() => void navigator.clipboard?.writeText(q.expr)} style={{ fontSize: 11, padding: "0 6px" }}>
               Copy
@@ -237,7 +237,11 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
           </button>
           {actions?.(data)}
           <span style={{ flex: 1 }} />
-          {data && data.samplesProcessed > 0 && <span data-testid="panel-samples">{formatValue(data.samplesProcessed, "count")} samples</span>}
+          {data && data.status === "ok" && (
+            <span data-testid="panel-samples" title="Samples the backend processed for this panel (AMP bills per sample processed)">
+              {data.queries.every((q) => q.cached) ? "from cache" : `${formatValue(data.samplesProcessed, "count")} samples`}
+            </span>
+          )}
         </div>
       </footer>
       {(notes.length > 0 || warnings.length > 0) && (

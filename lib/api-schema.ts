@@ -17,6 +17,8 @@ export const queryResultSchema = z.object({
   note: z.string().optional(),
   series: z.array(z.object({ labels: labelsSchema, points: z.array(pointSchema) })),
   stats: statsSchema,
+  /** answered from apiscope's result cache: the backend processed nothing for it this time */
+  cached: z.boolean(),
   warnings: z.array(z.string()),
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
@@ -29,7 +31,7 @@ export const panelDataSchema = z.object({
   absentReason: z.string().optional(),
   window: windowSchema,
   queries: z.array(queryResultSchema),
-  /** Samples the backend processed for this panel (AMP bills per sample). */
+  /** Samples the backend processed for this panel's answer, cache hits excluded (AMP bills per sample). */
   samplesProcessed: z.number(),
   inflightLimits: z.object({ readOnly: z.number(), mutating: z.number() }).optional(),
 });

@@ -40,19 +40,20 @@ export async function runPanel({ api, caps, panel, matchers, window, inflightLim
         const expr = buildExpr(variant!.expr, window, matchers);
         const type = query.type ?? "range";
         let series: RangeSeries[];
-        let stats;
-        let warnings: string[];
+        let r: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean };
         if (type === "instant") {
-          const r = await api.query({ query: expr, time: window.end, signal });
-          series = r.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] }));
-          ({ stats, warnings } = r);
+          const instant = await api.query({ query: expr, time: window.end, signal });
+          series = instant.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] }));
+          r = instant;
         } else {
-          const r = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
-          ({ series, stats, warnings } = r);
+          const range = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
+          series = range.series;
+          r = range;
         }
-        return { id: query.id, legend: query.legend, type, expr, unit: query.unit, note: variant!.note, series, stats, warnings };
+        const { stats, warnings, cached = false } = r;
+        return { id: query.id, legend: query.legend, type, expr, unit: query.unit, note: variant!.note, series, stats, cached, warnings };
       }),
   );
-  const samplesProcessed = results.reduce((n, r) => n + (r.stats?.samplesProcessed ?? 0), 0);
+  const samplesProcessed = results.reduce((n, r) => n + (r.cached ? 0 : (r.stats?.samplesProcessed ?? 0)), 0);
   return { ...base, status: "ok", queries: results, samplesProcessed };
 }

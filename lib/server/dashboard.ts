@@ -8,7 +8,7 @@ import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
 import { discoverCapabilities, discoverInstances, discoverJobs } from "../capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
 import type { LabelMatcher } from "../promql";
-import { queryWindow } from "../query-window";
+import { POINTS_PER_PIXEL, queryWindow } from "../query-window";
 import { runPanel } from "../panel-data";
 
 /** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
@@ -54,6 +54,6 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   const r = discoveryRange(req.end);
   const caps = await discoverCapabilities(`${req.cluster}|${targets.job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
-  const window = queryWindow(req.start, req.end, req.width, cluster.scrapeIntervalSeconds);
+  const window = queryWindow(req.start, req.end, req.width * POINTS_PER_PIXEL[panel.chart], cluster.scrapeIntervalSeconds);
   return runPanel({ api, caps, panel, matchers, window, inflightLimits: cluster.inflightLimits, signal });
 }
