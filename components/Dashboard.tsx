@@ -38,7 +38,7 @@ export function Dashboard({ extraNotices = [] }: { extraNotices?: string[] }) {
                 </button>
               </h2>
               {!collapsed && (
-                <div style={{ display: "grid", gap: 10, gridTemplateColumns: row.id === "health" ? "repeat(auto-fill, minmax(200px, 1fr))" : "repeat(auto-fill, minmax(520px, 1fr))" }}>
+                <div style={{ display: "grid", gap: 10, gridAutoFlow: "row dense", gridTemplateColumns: row.id === "health" ? "repeat(auto-fill, minmax(200px, 1fr))" : "repeat(auto-fill, minmax(520px, 1fr))" }}>
                   {panels.map((p) => (
                     <Panel
                       key={p.id}

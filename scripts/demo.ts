@@ -31,7 +31,9 @@ const port = Number(args.port ?? process.env.PORT ?? 3000);
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function stopAll(code: number): never {
+/** Stop every child, then exit with `code` once they are gone (SIGKILL after 3 s). */
+function stopAll(code: number): void {
+  if (stopping) return;
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
   setTimeout(() => {
@@ -43,10 +45,11 @@ function stopAll(code: number): never {
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code);
   }, 100);
   wait.unref();
-  throw new Error("stopping");
 }
 
 function start(name: string, cmd: string, argv: string[], opts: { env?: Record<string, string>; quiet?: boolean } = {}): ChildProcess {
+  // Ctrl-C may arrive while main() is still setting up: start nothing new then.
+  if (stopping) throw new Error("stopping");
   const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   const prefix = (line: string) => `[${name}] ${line}`;
@@ -57,11 +60,7 @@ function start(name: string, cmd: string, argv: string[], opts: { env?: Record<s
   child.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`apiscope demo: ${name} exited (${signal ?? code}); stopping everything.`);
-    try {
-      stopAll(1);
-    } catch {
-      /* stopping */
-    }
+    stopAll(1);
   });
   return child;
 }
@@ -159,7 +158,7 @@ async function main() {
   if (needsBuild()) {
     console.log("apiscope demo: building the dashboard (first run takes about a minute)…");
     const b = spawnSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    if (b.status !== 0) stopAll(1);
+    if (b.status !== 0) return stopAll(1);
   }
   start("next", join(ROOT, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
     env: {
@@ -187,9 +186,5 @@ async function main() {
 main().catch((err: unknown) => {
   if (stopping) return;
   console.error(`apiscope demo: ${err instanceof Error ? err.message : String(err)}`);
-  try {
-    stopAll(1);
-  } catch {
-    /* stopping */
-  }
+  stopAll(1);
 });

@@ -11,9 +11,10 @@ async function main() {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: Number(process.env.HEIGHT ?? 900) }, deviceScaleFactor: 1 });
-    const { end } = scenario.timeline;
+    // Mid-incident: the range ends while the LIST storm is still on, as the SRE paged for it sees it.
+    const { stormStart, stormEnd } = scenario.timeline;
     const scroll = process.env.SCROLL_TO;
-    await page.goto(`${app.url}/?from=${(end - 3 * 3600) * 1000}&to=${end * 1000}&tz=utc${process.env.THEME ? "" : ""}`);
+    await page.goto(`${app.url}/?from=${(stormStart - 3600) * 1000}&to=${(stormEnd - 300) * 1000}&tz=utc`);
     if (process.env.THEME === "dark") await page.evaluate(() => (document.documentElement.dataset.theme = "dark"));
     if (scroll) await page.locator(`#panel-${scroll}`).scrollIntoViewIfNeeded();
     await page.waitForTimeout(2500);

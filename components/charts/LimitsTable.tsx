@@ -19,7 +19,7 @@ export function LimitsTable({ panel, data }: { panel: PanelDef; data: PanelData 
   const nominal = values.get("nominal");
   const rows = [...levels].sort((a, b) => (nominal?.get(b) ?? 0) - (nominal?.get(a) ?? 0) || a.localeCompare(b));
   return (
-    <table data-testid="limits-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: 13 }}>
+    <table data-testid="limits-table" className="apiscope-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: 13 }}>
       <thead>
         <tr style={{ color: "var(--muted)", textAlign: "left" }}>
           <th>priority level</th>

@@ -21,7 +21,7 @@ export function RankedTable({ panel, data, tz }: { panel: PanelDef; data: PanelD
     .slice(0, rank.limit);
   const sparkByKey = new Map((sparkQuery?.series ?? []).map((s) => [labelsKey(s.labels), s.points]));
   return (
-    <table data-testid="ranked-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: 13 }}>
+    <table data-testid="ranked-table" className="apiscope-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: 13 }}>
       <thead>
         <tr style={{ color: "var(--muted)", textAlign: "left" }}>
           <th style={{ width: 24 }}>#</th>

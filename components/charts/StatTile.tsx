@@ -21,15 +21,16 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
   const out: Reading[] = [];
   for (const q of data.queries) {
     const unit = (q.unit as Unit | undefined) ?? panel.unit;
-    // Highest first, so the tile leads with the reading that matters (read-only over mutating in-flight).
-    const ordered = [...q.series].sort((a, b) => (lastValue(b.points) ?? -Infinity) - (lastValue(a.points) ?? -Infinity));
+    // Highest peak first, so the tile leads with the reading that mattered in the range
+    // (read-only over mutating in-flight, the busiest rejection reason).
+    const ordered = [...q.series].sort((a, b) => peak(b.points) - peak(a.points));
     for (const s of ordered) {
       const value = lastValue(s.points);
       const highest = peak(s.points);
       const label = legendFor(q.legend, s.labels);
       const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
       const threshold = panel.thresholds?.find((t) => (q.id === "cluster-list" ? t.value === 30 : true))?.value;
-      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01) || (panel.id.includes("rejection") && value > 0));
+      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01)));
       out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });
     }
   }
@@ -60,6 +61,7 @@ export function StatTile({ panel, data, tz }: { panel: PanelDef; data: PanelData
             <span key={r.label} style={{ color: r.bad ? "var(--bad)" : "var(--muted)" }}>
               {r.label} <b style={{ fontVariantNumeric: "tabular-nums" }}>{formatValue(r.value, r.unit)}</b>
               {r.limit !== undefined && ` / ${r.limit}`}
+              {r.peak !== null && r.peak !== r.value && ` (peak ${formatValue(r.peak, r.unit)})`}
             </span>
           ))}
         </div>

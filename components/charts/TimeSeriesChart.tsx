@@ -1,11 +1,12 @@
 "use client";
 // Line chart for every time-series panel (recharts, SVG). Shares the page crosshair, zooms by dragging.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Point } from "@/lib/datasource/types";
 import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue } from "@/lib/format";
 import type { Unit } from "@/lib/panels/types";
+import { timeTicks } from "@/lib/heatmap";
 import { axisTimeFormatter, formatTime } from "@/lib/time-format";
 import { setCrosshair, useCrosshairSource, useCrosshairTime } from "../crosshair";
 
@@ -91,11 +92,21 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
   const crosshairSource = useCrosshairSource();
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
+  // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    if (compact || !box.current) return;
+    const ro = new ResizeObserver((e) => setWidth(e[0]?.contentRect.width ?? 800));
+    ro.observe(box.current);
+    return () => ro.disconnect();
+  }, [compact]);
+  const ticks = useMemo(() => (compact ? undefined : timeTicks(start, end, Math.max(width - 90, 100), 80, tz)), [compact, start, end, width, tz]);
 
   const label = (s: { activeLabel?: unknown }) => (typeof s?.activeLabel === "number" ? s.activeLabel : Number(s?.activeLabel));
 
   return (
-    <div data-testid="timeseries-chart" data-chart-id={id} style={{ width: "100%", height, userSelect: "none" }}>
+    <div ref={box} data-testid="timeseries-chart" data-chart-id={id} style={{ width: "100%", height, userSelect: "none" }}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart
           data={rows}
@@ -131,9 +142,10 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
             allowDataOverflow
             hide={compact}
             tickFormatter={tickFormat}
+            ticks={ticks}
             stroke="var(--muted)"
             fontSize={11}
-            minTickGap={40}
+            minTickGap={20}
           />
           <YAxis
             hide={compact}

@@ -132,6 +132,7 @@ export const PANELS: PanelDef[] = [
         variants: [{ expr: "sum by (reason) (rate(apiserver_flowcontrol_rejected_requests_total[$__rate_interval]))", requiresMetrics: [APF_EVIDENCE] }],
       },
     ],
+    thresholds: [{ value: 0, label: "any rejection" }],
     absentReason: "API Priority and Fairness metrics are missing: APF is disabled or the scrape drops apiserver_flowcontrol_*.",
     emptyMessage: "No APF rejections in this range.",
   },
@@ -167,6 +168,7 @@ export const PANELS: PanelDef[] = [
     queries: [
       { id: "terminated", legend: "terminated", variants: [{ expr: "sum(rate(apiserver_request_terminations_total[$__rate_interval]))" }] },
     ],
+    thresholds: [{ value: 0, label: "any termination" }],
     absentReason: "apiserver_request_terminations_total has no series on this cluster yet: it appears with the first termination.",
     emptyMessage: "No requests terminated in this range.",
   },
