@@ -30,7 +30,7 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
       const label = legendFor(q.legend, s.labels);
       const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
       const threshold = panel.thresholds?.find((t) => (q.id === "cluster-list" ? t.value === 30 : true))?.value;
-      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01)));
+      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01));
       out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });
     }
   }
