@@ -1,12 +1,12 @@
 import { Suspense } from "react";
-import { Dashboard } from "@/components/Dashboard";
+import { DashboardPage } from "@/components/client-pages";
 
 export const dynamic = "force-dynamic";
 
 export default function Page() {
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <Dashboard />
+      <DashboardPage />
     </Suspense>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
-import { describeRange, isRelative, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
+import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
 import { formatTime } from "@/lib/time-format";
 import { SamplesTotal } from "./SamplesTotal";
 import { ThemeToggle } from "./ThemeToggle";
@@ -72,9 +72,12 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
     update({ from: String((range.from + d) * 1000), to: String((range.to + d) * 1000) });
   };
   const zoomOut = () => {
+    const wider = Math.min(2 * span, MAX_RANGE_SECONDS);
+    // A view that ends now stays relative, so it keeps following the clock.
+    if (range.toParam === "now") return update({ from: `now-${wider}s`, to: "now" });
     const mid = (range.from + range.to) / 2;
-    const to = Math.min(Math.round(mid + span), now);
-    update({ from: String(Math.round(to - 2 * span) * 1000), to: to >= now ? "now" : String(to * 1000) });
+    const to = Math.min(Math.round(mid + wider / 2), now);
+    update({ from: String(Math.round(to - wider) * 1000), to: to >= now ? "now" : String(to * 1000) });
   };
   const fmt = (t: number) => formatTime(t, state.tz, { date: true });
   return (

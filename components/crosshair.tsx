@@ -24,10 +24,11 @@ function subscribe(l: Listener): () => void {
   return () => listeners.delete(l);
 }
 
-export function useCrosshairTime(): number | null {
-  return useSyncExternalStore(subscribe, () => crosshairTime, () => null);
+/** `enabled: false` (sparklines) keeps a constant snapshot, so a pointer move does not re-render them. */
+export function useCrosshairTime(enabled = true): number | null {
+  return useSyncExternalStore(subscribe, () => (enabled ? crosshairTime : null), () => null);
 }
 
-export function useCrosshairSource(): string | null {
-  return useSyncExternalStore(subscribe, () => crosshairSource, () => null);
+export function useCrosshairSource(enabled = true): string | null {
+  return useSyncExternalStore(subscribe, () => (enabled ? crosshairSource : null), () => null);
 }

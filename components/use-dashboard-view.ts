@@ -11,8 +11,8 @@ import { useNow } from "./use-now";
 import type { PanelView } from "./use-panel-data";
 
 export function useDashboardView() {
-  const { state, notices, update } = useDashboardUrl();
-  const { now, refreshNow, lastUpdated } = useNow(state.refresh);
+  const { state, notices, update, search } = useDashboardUrl();
+  const { now, refreshNow, lastUpdated } = useNow(state.refresh, search);
   const range = useMemo(() => resolveRange(state.from, state.to, now), [state.from, state.to, now]);
 
   const clusters = useQuery({ queryKey: ["clusters"], queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal), staleTime: Infinity });
@@ -20,10 +20,18 @@ export function useDashboardView() {
   const known = state.cluster !== null && clusterList.some((c) => c.id === state.cluster);
   const clusterId = known ? state.cluster : (clusterList[0]?.id ?? null);
 
+  // Jobs and instances as of the viewed range (an old permalink names servers that may be gone now),
+  // rounded to 5 minutes so refreshes reuse the answer.
+  const targetsEnd = Math.ceil(range.to / 300) * 300;
   const targets = useQuery({
-    queryKey: ["targets", clusterId, state.job],
+    queryKey: ["targets", clusterId, state.job, targetsEnd],
     queryFn: ({ signal }) =>
-      getJson(`/api/targets?cluster=${encodeURIComponent(clusterId!)}${state.job ? `&job=${encodeURIComponent(state.job)}` : ""}`, targetsResponseSchema, signal),
+      getJson(
+        `/api/targets?cluster=${encodeURIComponent(clusterId!)}&end=${targetsEnd}${state.job ? `&job=${encodeURIComponent(state.job)}` : ""}`,
+        targetsResponseSchema,
+        signal,
+      ),
+    placeholderData: (prev, prevQuery) => (prevQuery && prevQuery.queryKey[1] === clusterId ? prev : undefined),
     enabled: clusterId !== null,
     staleTime: 5 * 60_000,
   });

@@ -1,5 +1,5 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { panelDataSchema, type PanelData } from "@/lib/api-schema";
 import { getJson } from "./api-client";
 
@@ -34,7 +34,13 @@ export function usePanelData(panelId: string, view: PanelView | null, width: num
     queryKey: view ? panelQueryKey(panelId, view, width) : ["panel", panelId, "pending"],
     queryFn: ({ signal }) => getJson(panelUrl(panelId, view!, width), panelDataSchema, signal),
     enabled: enabled && view !== null,
-    // Keep the previous picture on screen while the next range loads: nothing the user saw is lost.
-    placeholderData: keepPreviousData,
+    // Keep the previous picture on screen while the next range of the same cluster and servers loads:
+    // nothing the user saw is lost. Another cluster's picture would mislead, so it is not kept.
+    placeholderData: (prev, prevQuery) => {
+      const k = prevQuery?.queryKey;
+      return view && k && k[2] === view.cluster && k[3] === view.job && k[4] === view.instance ? prev : undefined;
+    },
+    // Superseded ranges (every refresh makes new keys) are dropped quickly: 30 panels × many refreshes add up.
+    gcTime: 60_000,
   });
 }

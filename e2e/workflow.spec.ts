@@ -59,6 +59,18 @@ test("drag-zoom narrows every panel's range, and back returns to the previous on
   await expect(page.getByTestId("range-label")).not.toContainText(new Date(zFrom * 1000).toISOString().slice(11, 16));
 });
 
+test("zoom out keeps a range that ends now relative, and the time picker follows the clock", async ({ page, stack }) => {
+  await page.goto(`${stack.app.url}/?from=now-1h&to=now`);
+  await expect(panel(page, LONGRUNNING)).not.toHaveAttribute("data-state", "loading");
+  await page.getByRole("button", { name: "Zoom out" }).click();
+  await expect(page).toHaveURL(/from=now-7200s&to=now/);
+  await page.getByRole("combobox", { name: "Time range" }).selectOption("now-6h");
+  await expect(page).toHaveURL(/from=now-6h&to=now/);
+  await expect(page.getByTestId("range-label")).toHaveText("Last 6 hours");
+  await page.goBack();
+  await expect(page).toHaveURL(/from=now-7200s/);
+});
+
 test("a shared permalink opens the same panel, range and values in a fresh browser", async ({ page, browser, stack }) => {
   const { end } = stack.scenario.timeline;
   const from = end - 3 * 3600;

@@ -23,7 +23,7 @@ export const queryResultSchema = z.object({
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
 
-export const windowSchema = z.object({ start: z.number(), end: z.number(), step: z.number(), rateInterval: z.number() });
+export const windowSchema = z.object({ start: z.number(), end: z.number(), step: z.number(), rateInterval: z.number(), evalTime: z.number() });
 
 export const panelDataSchema = z.object({
   panelId: z.string(),

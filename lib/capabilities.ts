@@ -31,12 +31,16 @@ export interface Targets {
 const cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
   const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+  if (hit && now - hit.at < TTL_MS) return hit.value as Promise<T>;
+  // Keys carry a 5-minute window end, so old ones are never asked again: drop them as we go.
+  for (const [k, e] of cache) if (now - e.at >= TTL_MS) cache.delete(k);
   const value = load();
-  cache.set(key, { at: Date.now(), value });
-  // A failed discovery must not stick for five minutes.
-  value.catch(() => cache.delete(key));
+  const entry = { at: now, value };
+  cache.set(key, entry);
+  // A failed discovery must not stick for five minutes (but never remove a newer entry).
+  value.catch(() => cache.get(key) === entry && cache.delete(key));
   return value;
 }
 

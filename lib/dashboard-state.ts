@@ -25,7 +25,7 @@ export interface DashboardState {
 const ROW_IDS = new Set<string>(ROWS.map((r) => r.id));
 
 /** Label values and ids: printable, bounded; anything else in the URL is dropped with a notice. */
-const safeToken = z.string().min(1).max(300).regex(/^[\w.:\-/@ ]+$/);
+const safeToken = z.string().min(1).max(300).regex(/^[\w.:\-/@ [\]%]+$/);
 
 export interface ParsedState {
   state: DashboardState;

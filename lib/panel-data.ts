@@ -42,7 +42,7 @@ export async function runPanel({ api, caps, panel, matchers, window, inflightLim
         let series: RangeSeries[];
         let r: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean };
         if (type === "instant") {
-          const instant = await api.query({ query: expr, time: window.end, signal });
+          const instant = await api.query({ query: expr, time: window.evalTime, signal });
           series = instant.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] }));
           r = instant;
         } else {

@@ -16,6 +16,11 @@ export interface QueryWindow {
   step: number;
   /** seconds; the `[...]` of rate()/increase() */
   rateInterval: number;
+  /**
+   * When instant queries (tables, rankings) are evaluated: the user's own end, not `end` rounded up to a
+   * step, which could fall past the newest sample and beyond Prometheus' 5-minute lookback.
+   */
+  evalTime: number;
 }
 
 /**
@@ -47,7 +52,7 @@ export function queryWindow(from: number, to: number, maxPoints: number, scrapeI
   const step = niceStep(wanted);
   const start = Math.floor(from / step) * step;
   const end = Math.ceil(to / step) * step;
-  return { start, end, step, rateInterval: rateInterval(step, scrapeInterval) };
+  return { start, end, step, rateInterval: rateInterval(step, scrapeInterval), evalTime: Math.floor(to) };
 }
 
 /** Grafana's $__rate_interval: max(step + scrape, 4 × scrape). */

@@ -34,7 +34,8 @@ export function LimitsTable({ panel, data }: { panel: PanelDef; data: PanelData 
         {rows.map((level) => {
           const inUse = values.get("in-use")?.get(level) ?? null;
           const current = values.get("current")?.get(level) ?? nominal?.get(level) ?? null;
-          const saturated = inUse !== null && current !== null && current > 0 && inUse >= 0.95 * current;
+          // exempt is never queued or rejected, whatever its nominal 0 / current 1 seats say.
+          const saturated = level !== "exempt" && inUse !== null && current !== null && current > 0 && inUse >= 0.95 * current;
           return (
             <tr key={level} data-testid="limits-row" data-level={level} style={{ borderTop: "1px solid var(--grid)", color: saturated ? "var(--bad)" : undefined }}>
               <td>

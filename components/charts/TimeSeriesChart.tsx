@@ -34,6 +34,17 @@ export interface TimeSeriesChartProps {
 
 type Row = Record<string, number | null> & { t: number };
 
+/**
+ * A point with no neighbour draws no line segment; without a dot a short event (one step of queueing, an
+ * APIService down for a minute) would be in the legend but invisible on the chart.
+ */
+function isolatedDot(rows: Row[], key: string, color: string, p: { index?: number; cx?: number; cy?: number }) {
+  const i = p.index ?? -1;
+  const has = (j: number) => rows[j]?.[key] !== undefined && rows[j]?.[key] !== null;
+  if (i < 0 || !has(i) || has(i - 1) || has(i + 1) || p.cx === undefined || p.cy === undefined) return <g key={`${key}-${i}`} />;
+  return <circle key={`${key}-${i}`} cx={p.cx} cy={p.cy} r={2.5} fill={color} />;
+}
+
 /** One row per timestamp with a column per line: the shape recharts wants. */
 function toRows(lines: ChartLine[]): Row[] {
   const byTime = new Map<number, Row>();
@@ -88,8 +99,8 @@ const tooltipStyle: React.CSSProperties = {
 
 export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom, compact = false }: TimeSeriesChartProps) {
   const rows = useMemo(() => toRows(lines), [lines]);
-  const crosshair = useCrosshairTime();
-  const crosshairSource = useCrosshairSource();
+  const crosshair = useCrosshairTime(!compact);
+  const crosshairSource = useCrosshairSource(!compact);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
   // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.
@@ -181,7 +192,7 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
               stroke={l.color}
               strokeWidth={compact ? 1.25 : 1.5}
               strokeDasharray={l.dashed ? "4 3" : undefined}
-              dot={false}
+              dot={(p: { index?: number; cx?: number; cy?: number }) => isolatedDot(rows, l.key, l.color, p)}
               isAnimationActive={false}
               connectNulls={false}
             />

@@ -150,7 +150,8 @@ export const PANELS: PanelDef[] = [
       {
         id: "inflight",
         legend: "{{request_kind}}{{requestKind}}",
-        variants: [{ expr: "max by (request_kind, requestKind) (apiserver_current_inflight_requests)" }],
+        // max_over_time: at coarse steps a plain gauge read would skip short spikes to the limit.
+        variants: [{ expr: "max by (request_kind, requestKind) (max_over_time(apiserver_current_inflight_requests[$__rate_interval]))" }],
       },
     ],
     absentReason: "apiserver_current_inflight_requests is not scraped for this job.",
@@ -326,7 +327,7 @@ export const PANELS: PanelDef[] = [
       {
         id: "inflight",
         legend: "{{instance}} {{request_kind}}{{requestKind}}",
-        variants: [{ expr: "max by (instance, request_kind, requestKind) (apiserver_current_inflight_requests)" }],
+        variants: [{ expr: "max by (instance, request_kind, requestKind) (max_over_time(apiserver_current_inflight_requests[$__rate_interval]))" }],
       },
     ],
     absentReason: "apiserver_current_inflight_requests is not scraped for this job.",
@@ -417,7 +418,7 @@ export const PANELS: PanelDef[] = [
       {
         id: "inqueue",
         legend: "{{flow_schema}} → {{priority_level}}",
-        variants: [{ expr: "sum by (priority_level, flow_schema) (apiserver_flowcontrol_current_inqueue_requests) > 0" }],
+        variants: [{ expr: "sum by (priority_level, flow_schema) (max_over_time(apiserver_flowcontrol_current_inqueue_requests[$__rate_interval])) > 0" }],
       },
     ],
     absentReason: "apiserver_flowcontrol_current_inqueue_requests is not scraped: APF is disabled or dropped by the scrape.",

@@ -3,14 +3,15 @@ import { metricNames } from "../promql";
 import { promDuration, type QueryWindow } from "../query-window";
 
 /** Fill `$__rate_interval`, `$__range` and `$__step`. */
-export function expandPlaceholders(expr: string, window: Pick<QueryWindow, "start" | "end" | "step" | "rateInterval">): string {
+export function expandPlaceholders(expr: string, window: Pick<QueryWindow, "start" | "step" | "rateInterval" | "evalTime">): string {
   return expr
     .replaceAll("$__rate_interval", promDuration(window.rateInterval))
-    .replaceAll("$__range", promDuration(window.end - window.start))
+    // The whole visible range, ending where instant queries are evaluated.
+    .replaceAll("$__range", promDuration(Math.max(window.evalTime - window.start, window.step)))
     .replaceAll("$__step", promDuration(window.step));
 }
 
-const ANY_WINDOW = { start: 0, end: 3600, step: 60, rateInterval: 120 };
+const ANY_WINDOW = { start: 0, evalTime: 3600, step: 60, rateInterval: 120 };
 
 /** Metric names a template reads (placeholders do not change which metrics). */
 export function templateMetricNames(expr: string): string[] {

@@ -54,6 +54,7 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   const r = discoveryRange(req.end);
   const caps = await discoverCapabilities(`${req.cluster}|${targets.job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
-  const window = queryWindow(req.start, req.end, req.width * POINTS_PER_PIXEL[panel.chart], cluster.scrapeIntervalSeconds);
+  // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
+  const window = queryWindow(req.start, Math.min(req.end, Math.floor(Date.now() / 1000)), req.width * POINTS_PER_PIXEL[panel.chart], cluster.scrapeIntervalSeconds);
   return runPanel({ api, caps, panel, matchers, window, inflightLimits: cluster.inflightLimits, signal });
 }

@@ -16,6 +16,10 @@ const STATUS: Record<string, number> = {
 };
 
 export function errorResponse(err: unknown): NextResponse<ApiError> {
+  // The browser moved on (new range, page closed): nobody reads this answer, and it is no server fault.
+  if (err instanceof Error && err.name === "AbortError") {
+    return NextResponse.json({ error: { kind: "cancelled", message: "The request was cancelled.", hint: "Nothing to do." } }, { status: 499 });
+  }
   if (err instanceof DataSourceError) {
     console.error(`[apiscope] ${err.kind}: ${err.message}${err.detail ? ` (${err.detail})` : ""}`);
     return NextResponse.json(

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { SinglePanel } from "@/components/SinglePanel";
+import { SinglePanelPage } from "@/components/client-pages";
 import { getClusters } from "@/lib/config";
 import { PANELS_BY_ID } from "@/lib/panels/catalog";
 import { resolveRange } from "@/lib/time-range";
@@ -48,7 +48,7 @@ export default async function PanelPage({ params }: Props) {
   const { panelId } = await params;
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <SinglePanel panelId={panelId} />
+      <SinglePanelPage panelId={panelId} />
     </Suspense>
   );
 }
