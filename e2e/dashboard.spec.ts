@@ -67,13 +67,18 @@ test("the API heatmap's hover count equals the bucket's increase queried directl
   await p.getByRole("button", { name: "PromQL" }).click();
   const expr = (await p.getByTestId("panel-promql").locator("pre").first().textContent())!;
   const canvas = p.locator("canvas").first();
-  const box = (await canvas.boundingBox())!;
+  // Panels above load lazily and change height: let the page settle, then measure right before hovering.
+  await page.waitForLoadState("networkidle");
   // A cell in the slow band during the storm, and one in the fast band.
   for (const yFrac of [0.15, 0.8]) {
-    const x = box.x + box.width * ((stormStart + 1800 - from) / (end - from));
-    await page.mouse.move(x, box.y + box.height * yFrac);
     const tip = p.getByTestId("heatmap-tooltip");
-    await expect(tip).toBeVisible();
+    await expect(async () => {
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      const x = box.x + box.width * ((stormStart + 1800 - from) / (end - from));
+      await page.mouse.move(x, box.y + box.height * yFrac);
+      await expect(tip).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
     const t = Number(await tip.getAttribute("data-time"));
     const lower = await tip.getAttribute("data-bucket-lower");
     const upper = await tip.getAttribute("data-bucket-upper");
@@ -93,4 +98,15 @@ test("the API heatmap's hover count equals the bucket's increase queried directl
     expect(count).toBeCloseTo(at(upper) - at(lower), 6);
     expect(count).toBeGreaterThan(0);
   }
+});
+
+test("the first row flags what is wrong mid-incident, and nothing before it", async ({ page, stack }) => {
+  const { stormStart, stormEnd } = stack.scenario.timeline;
+  const tiles = ["apf-rejections-rate", "etcd-latency-p99", "terminations"];
+  await page.goto(dashboardUrl(stack.app, stormStart - 3600, stormEnd - 600));
+  for (const id of tiles) await expect(panel(page, id).getByTestId("stat-value"), id).toHaveAttribute("data-bad", "true");
+  await page.goto(dashboardUrl(stack.app, stormStart - 3 * 3600, stormStart - 600));
+  for (const id of ["api-latency-p99", "etcd-latency-p99"]) await expect(panel(page, id).getByTestId("stat-value"), id).toHaveAttribute("data-bad", "false");
+  await expect(panel(page, "apf-rejections-rate")).toHaveAttribute("data-state", "empty");
+  await expect(panel(page, "apf-rejections-rate")).toContainText("No APF rejections in this range.");
 });

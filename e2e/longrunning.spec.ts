@@ -19,6 +19,8 @@ test.describe("Long-running requests per API server", () => {
     expect(names).toEqual([...scenario.instances].sort());
 
     const chart = p.locator(".recharts-surface").first();
+    // Panels above load lazily and change height: measure once the page has settled.
+    await page.waitForLoadState("networkidle");
     const box = (await chart.boundingBox())!;
     const plotLeft = box.x + 80; // y axis width + margin
     const plotRight = box.x + box.width - 14;

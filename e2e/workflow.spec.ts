@@ -9,6 +9,8 @@ const LONGRUNNING = "longrunning-per-server";
 async function chartGeometry(page: Page, panelId: string, from: number, to: number) {
   const chart = panel(page, panelId).locator(".recharts-surface").first();
   await expect(chart).toBeVisible();
+  // Panels above load lazily and change height: measure once the page has settled.
+  await page.waitForLoadState("networkidle");
   const box = (await chart.boundingBox())!;
   const left = box.x + 80;
   const right = box.x + box.width - 14;

@@ -14,6 +14,7 @@ export const queryResultSchema = z.object({
   /** The exact PromQL that ran, after variables were injected: one click away for the SRE. */
   expr: z.string(),
   unit: z.string().optional(),
+  badAbove: z.number().optional(),
   note: z.string().optional(),
   series: z.array(z.object({ labels: labelsSchema, points: z.array(pointSchema) })),
   stats: statsSchema,

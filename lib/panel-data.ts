@@ -51,7 +51,7 @@ export async function runPanel({ api, caps, panel, matchers, window, inflightLim
           r = range;
         }
         const { stats, warnings, cached = false } = r;
-        return { id: query.id, legend: query.legend, type, expr, unit: query.unit, note: variant!.note, series, stats, cached, warnings };
+        return { id: query.id, legend: query.legend, type, expr, unit: query.unit, badAbove: query.badAbove, note: variant!.note, series, stats, cached, warnings };
       }),
   );
   const samplesProcessed = results.reduce((n, r) => n + (r.cached ? 0 : (r.stats?.samplesProcessed ?? 0)), 0);

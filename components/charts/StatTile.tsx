@@ -29,8 +29,8 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
       const highest = peak(s.points);
       const label = legendFor(q.legend, s.labels);
       const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
-      const threshold = panel.thresholds?.find((t) => (q.id === "cluster-list" ? t.value === 30 : true))?.value;
-      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (threshold !== undefined && value > threshold) || (unit === "ratio" && value > 0.01));
+      // In-flight near its limit, or a reading above its query's bad line (SLO, any rejection…).
+      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (q.badAbove !== undefined && value > q.badAbove));
       out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });
     }
   }
@@ -44,7 +44,7 @@ export function StatTile({ panel, data, tz }: { panel: PanelDef; data: PanelData
   return (
     <div data-testid="stat-tile">
       <div style={{ display: "flex", alignItems: "baseline", gap: 8, flexWrap: "wrap" }}>
-        <span data-testid="stat-value" style={{ fontSize: 26, fontWeight: 600, color: main?.bad ? "var(--bad)" : "var(--fg)", fontVariantNumeric: "tabular-nums" }}>
+        <span data-testid="stat-value" data-bad={main?.bad ? "true" : "false"} style={{ fontSize: 26, fontWeight: 600, color: main?.bad ? "var(--bad)" : "var(--fg)", fontVariantNumeric: "tabular-nums" }}>
           {main ? formatValue(main.value, main.unit) : "–"}
         </span>
         {main && list.length > 1 && <span style={{ color: "var(--muted)" }}>{main.label}</span>}

@@ -54,6 +54,7 @@ export const PANELS: PanelDef[] = [
         id: "5xx",
         legend: "5xx",
         unit: "ratio",
+        badAbove: 0.01,
         variants: [
           {
             expr: `(sum(rate(apiserver_request_total{code=~"5.."}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
@@ -64,6 +65,7 @@ export const PANELS: PanelDef[] = [
         id: "429",
         legend: "429",
         unit: "ratio",
+        badAbove: 0.01,
         variants: [
           {
             expr: `(sum(rate(apiserver_request_total{code="429"}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
@@ -87,17 +89,15 @@ export const PANELS: PanelDef[] = [
       {
         id: "single",
         legend: "single object",
+        badAbove: 1,
         variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `${NON_STREAMING},scope="resource"`) }],
       },
       {
         id: "cluster-list",
         legend: "cluster LIST",
+        badAbove: 30,
         variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `verb="LIST",scope="cluster"`) }],
       },
-    ],
-    thresholds: [
-      { value: 1, label: "SLO single object 1 s" },
-      { value: 30, label: "SLO cluster LIST 30 s" },
     ],
     absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No non-streaming requests in this range.",
@@ -111,8 +111,7 @@ export const PANELS: PanelDef[] = [
     hint: "If this rises with API latency, etcd is the cause: look at 'API vs etcd' and the etcd heatmap.",
     unit: "seconds",
     chart: "stat",
-    queries: [{ id: "p99", legend: "etcd p99", variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] }],
-    thresholds: [{ value: 0.1, label: "100 ms" }],
+    queries: [{ id: "p99", legend: "etcd p99", badAbove: 0.1, variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] }],
     absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
   },
@@ -129,10 +128,10 @@ export const PANELS: PanelDef[] = [
       {
         id: "rejected",
         legend: "{{reason}}",
+        badAbove: 0,
         variants: [{ expr: "sum by (reason) (rate(apiserver_flowcontrol_rejected_requests_total[$__rate_interval]))", requiresMetrics: [APF_EVIDENCE] }],
       },
     ],
-    thresholds: [{ value: 0, label: "any rejection" }],
     absentReason: "API Priority and Fairness metrics are missing: APF is disabled or the scrape drops apiserver_flowcontrol_*.",
     emptyMessage: "No APF rejections in this range.",
   },
@@ -167,9 +166,8 @@ export const PANELS: PanelDef[] = [
     unit: "perSecond",
     chart: "stat",
     queries: [
-      { id: "terminated", legend: "terminated", variants: [{ expr: "sum(rate(apiserver_request_terminations_total[$__rate_interval]))" }] },
+      { id: "terminated", legend: "terminated", badAbove: 0, variants: [{ expr: "sum(rate(apiserver_request_terminations_total[$__rate_interval]))" }] },
     ],
-    thresholds: [{ value: 0, label: "any termination" }],
     absentReason: "apiserver_request_terminations_total has no series on this cluster yet: it appears with the first termination.",
     emptyMessage: "No requests terminated in this range.",
   },

@@ -46,6 +46,8 @@ export interface PanelQuery {
   type?: "range" | "instant";
   /** Overrides the panel's unit for this query (e.g. memory next to CPU). */
   unit?: Unit;
+  /** Above this value (in the query's unit) the reading is bad: stat tiles show it red. */
+  badAbove?: number;
 }
 
 export interface PanelDef {
