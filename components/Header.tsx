@@ -1,4 +1,5 @@
 "use client";
+import { format } from "date-fns";
 import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
 import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
@@ -29,9 +30,7 @@ function editable(param: string, now: number, tz: DashboardState["tz"]): string 
   const t = parseTimeParam(param, now);
   if (t === null) return param;
   if (tz === "utc") return new Date(t * 1000).toISOString().replace(".000Z", "Z");
-  const d = new Date(t * 1000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return format(new Date(t * 1000), "yyyy-MM-dd'T'HH:mm:ss");
 }
 
 function CustomRange({ state, update, now }: RangeFormProps) {

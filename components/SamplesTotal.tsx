@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { PanelData } from "@/lib/api-schema";
 import { formatValue } from "@/lib/format";
-import type { PanelView } from "./use-panel-data";
+import { keyHasView, type PanelView } from "./use-panel-data";
 
 export function SamplesTotal({ view }: { view: PanelView | null }) {
   const client = useQueryClient();
@@ -16,8 +16,7 @@ export function SamplesTotal({ view }: { view: PanelView | null }) {
       let samples = 0;
       let panels = 0;
       for (const q of client.getQueryCache().findAll({ queryKey: ["panel"] })) {
-        const [, , cluster, job, instance, from, to] = q.queryKey as unknown[];
-        if (cluster !== view.cluster || job !== view.job || instance !== view.instance || from !== view.from || to !== view.to) continue;
+        if (!keyHasView(q.queryKey, view)) continue;
         const data = q.state.data as PanelData | undefined;
         if (!data) continue;
         samples += data.samplesProcessed;

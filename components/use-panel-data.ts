@@ -22,6 +22,16 @@ export function panelQueryKey(panelId: string, view: PanelView, width: number) {
   return ["panel", panelId, view.cluster, view.job, view.instance, view.from, view.to, width] as const;
 }
 
+/** Whether a cached panel answer (by its query key) is for this cluster, job and instance. */
+export function keyHasScope(key: readonly unknown[], view: Pick<PanelView, "cluster" | "job" | "instance">): boolean {
+  return key[2] === view.cluster && key[3] === view.job && key[4] === view.instance;
+}
+
+/** Whether a cached panel answer (by its query key) is for exactly this view. */
+export function keyHasView(key: readonly unknown[], view: PanelView): boolean {
+  return keyHasScope(key, view) && key[5] === view.from && key[6] === view.to;
+}
+
 export function panelUrl(panelId: string, view: PanelView, width: number): string {
   const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)), width: String(width) });
   if (view.job) p.set("job", view.job);
@@ -36,10 +46,7 @@ export function usePanelData(panelId: string, view: PanelView | null, width: num
     enabled: enabled && view !== null,
     // Keep the previous picture on screen while the next range of the same cluster and servers loads:
     // nothing the user saw is lost. Another cluster's picture would mislead, so it is not kept.
-    placeholderData: (prev, prevQuery) => {
-      const k = prevQuery?.queryKey;
-      return view && k && k[2] === view.cluster && k[3] === view.job && k[4] === view.instance ? prev : undefined;
-    },
+    placeholderData: (prev, prevQuery) => (view && prevQuery && keyHasScope(prevQuery.queryKey, view) ? prev : undefined),
     // Superseded ranges (every refresh makes new keys) are dropped quickly: 30 panels × many refreshes add up.
     gcTime: 60_000,
   });

@@ -82,3 +82,25 @@ export function scenarioSum(scenario: Scenario, instance: string, t: number, nam
     .filter((s) => s.name === name && filter(s.labels))
     .reduce((n, s) => n + s.value, 0);
 }
+
+/** Where a time falls on a panel's line chart, measured once the page has settled. */
+export async function chartGeometry(page: Page, panelId: string, from: number, to: number) {
+  const chart = panel(page, panelId).locator(".recharts-surface").first();
+  await expect(chart).toBeVisible();
+  // Panels above load lazily and change height: measure once the page has settled.
+  await page.waitForLoadState("networkidle");
+  const box = (await chart.boundingBox())!;
+  const left = box.x + 80; // y axis width + margin
+  const right = box.x + box.width - 14;
+  return { box, xFor: (t: number) => left + ((t - from) / (to - from)) * (right - left), midY: box.y + box.height / 2 };
+}
+
+/** Hover a line chart at (x, y); return the tooltip's time and its value per series name. */
+export async function tooltipAt(page: Page, panelId: string, x: number, y: number) {
+  await page.mouse.move(x, y);
+  const tip = panel(page, panelId).getByTestId("chart-tooltip");
+  await expect(tip).toBeVisible();
+  const values: Record<string, number> = {};
+  for (const row of await tip.locator("[data-series]").all()) values[(await row.getAttribute("data-series"))!] = Number(await row.getAttribute("data-value"));
+  return { time: Number(await tip.getAttribute("data-time")), values };
+}

@@ -1,4 +1,4 @@
-import { dashboardUrl, expect, panel, scenarioSum, test } from "./fixtures";
+import { chartGeometry, dashboardUrl, expect, panel, scenarioSum, test, tooltipAt } from "./fixtures";
 
 const PANEL = "longrunning-per-server";
 const METRIC = "apiserver_longrunning_requests";
@@ -18,26 +18,12 @@ test.describe("Long-running requests per API server", () => {
     const names = (await legend.allTextContents()).map((t) => t.replace("■", "").trim()).sort();
     expect(names).toEqual([...scenario.instances].sort());
 
-    const chart = p.locator(".recharts-surface").first();
-    // Panels above load lazily and change height: measure once the page has settled.
-    await page.waitForLoadState("networkidle");
-    const box = (await chart.boundingBox())!;
-    const plotLeft = box.x + 80; // y axis width + margin
-    const plotRight = box.x + box.width - 14;
-    const xFor = (t: number) => plotLeft + ((t - from) / (end - from)) * (plotRight - plotLeft);
-
+    const g = await chartGeometry(page, PANEL, from, end);
     /** Hover at time t; return the tooltip's time and per-server values. */
-    async function readAt(t: number) {
-      await page.mouse.move(xFor(t), box.y + box.height / 2);
-      const tip = p.getByTestId("chart-tooltip");
-      await expect(tip).toBeVisible();
-      const time = Number(await tip.getAttribute("data-time"));
-      const values = new Map<string, number>();
-      for (const row of await tip.locator("[data-series]").all()) {
-        values.set((await row.getAttribute("data-series"))!, Number(await row.getAttribute("data-value")));
-      }
-      return { time, values };
-    }
+    const readAt = async (t: number) => {
+      const r = await tooltipAt(page, PANEL, g.xFor(t), g.midY);
+      return { time: r.time, values: new Map(Object.entries(r.values)) };
+    };
 
     // At a known moment the values are exactly the scenario's (the backfill is on the query step grid).
     const mid = await readAt(stormStart + 20 * 60);

@@ -1,30 +1,10 @@
 // The incident workflow: zoom, back, share a panel, open the link elsewhere, pause refresh when hidden,
 // survive malformed URLs, and export CSV that matches what the query returns.
-import type { Page, Request } from "@playwright/test";
+import type { Request } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { dashboardUrl, expect, panel, test } from "./fixtures";
+import { chartGeometry, dashboardUrl, expect, panel, test, tooltipAt } from "./fixtures";
 
 const LONGRUNNING = "longrunning-per-server";
-
-async function chartGeometry(page: Page, panelId: string, from: number, to: number) {
-  const chart = panel(page, panelId).locator(".recharts-surface").first();
-  await expect(chart).toBeVisible();
-  // Panels above load lazily and change height: measure once the page has settled.
-  await page.waitForLoadState("networkidle");
-  const box = (await chart.boundingBox())!;
-  const left = box.x + 80;
-  const right = box.x + box.width - 14;
-  return { box, xFor: (t: number) => left + ((t - from) / (to - from)) * (right - left) };
-}
-
-async function tooltipAt(page: Page, panelId: string, x: number, y: number) {
-  await page.mouse.move(x, y);
-  const tip = panel(page, panelId).getByTestId("chart-tooltip");
-  await expect(tip).toBeVisible();
-  const values: Record<string, string> = {};
-  for (const row of await tip.locator("[data-series]").all()) values[(await row.getAttribute("data-series"))!] = (await row.getAttribute("data-value"))!;
-  return { time: Number(await tip.getAttribute("data-time")), values };
-}
 
 test("drag-zoom narrows every panel's range, and back returns to the previous one", async ({ page, stack }) => {
   const { end, stormStart } = stack.scenario.timeline;

@@ -15,6 +15,8 @@ export const queryResultSchema = z.object({
   expr: z.string(),
   unit: z.string().optional(),
   badAbove: z.number().optional(),
+  /** Which of the panel query's variants ran (they differ by Kubernetes version). */
+  variant: z.number().int().nonnegative(),
   note: z.string().optional(),
   series: z.array(z.object({ labels: labelsSchema, points: z.array(pointSchema) })),
   stats: statsSchema,
@@ -72,6 +74,14 @@ export const clusterSummarySchema = z.object({
 });
 export const clustersResponseSchema = z.object({ clusters: z.array(clusterSummarySchema) });
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
+
+/** Query parameters of GET /api/targets. */
+export const targetsRequestSchema = z.object({
+  cluster: z.string().min(1).max(100),
+  job: z.string().max(200).optional(),
+  /** unix seconds: jobs and instances as of this moment (the end of the viewed range) */
+  end: z.coerce.number().int().positive().optional(),
+});
 
 export const targetsResponseSchema = z.object({
   jobs: z.array(z.string()),

@@ -4,7 +4,7 @@
 import type { PrometheusApi, RangeSeries } from "./datasource/types";
 import type { PanelData, QueryResult } from "./api-schema";
 import { pickVariant, type Capabilities } from "./capabilities";
-import type { PanelDef } from "./panels/types";
+import type { PanelDef, PanelQuery, QueryVariant } from "./panels/types";
 import { injectMatchers, type LabelMatcher } from "./promql";
 import type { QueryWindow } from "./query-window";
 import { expandPlaceholders } from "./panels/template";
@@ -24,36 +24,45 @@ export interface RunPanelArgs {
 }
 
 export async function runPanel({ api, caps, panel, matchers, window, inflightLimits, signal }: RunPanelArgs): Promise<PanelData> {
-  const chosen = panel.queries.map((q) => ({ query: q, variant: pickVariant(q, caps) }));
+  const chosen = panel.queries.flatMap((query) => {
+    const variant = pickVariant(query, caps);
+    return variant ? [{ query, variant, index: query.variants.indexOf(variant) }] : [];
+  });
   const base = {
     panelId: panel.id,
     window,
     inflightLimits: panel.showInflightLimits ? inflightLimits : undefined,
   };
-  if (chosen.every((c) => c.variant === null)) {
+  if (chosen.length === 0) {
     return { ...base, status: "absent", absentReason: panel.absentReason, queries: [], samplesProcessed: 0 };
   }
-  const results = await Promise.all(
-    chosen
-      .filter((c) => c.variant !== null)
-      .map(async ({ query, variant }): Promise<QueryResult> => {
-        const expr = buildExpr(variant!.expr, window, matchers);
-        const type = query.type ?? "range";
-        let series: RangeSeries[];
-        let r: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean };
-        if (type === "instant") {
-          const instant = await api.query({ query: expr, time: window.evalTime, signal });
-          series = instant.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] }));
-          r = instant;
-        } else {
-          const range = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
-          series = range.series;
-          r = range;
-        }
-        const { stats, warnings, cached = false } = r;
-        return { id: query.id, legend: query.legend, type, expr, unit: query.unit, badAbove: query.badAbove, note: variant!.note, series, stats, cached, warnings };
-      }),
-  );
+  const results = await Promise.all(chosen.map(({ query, variant, index }) => runQuery(api, query, variant, index, matchers, window, signal)));
   const samplesProcessed = results.reduce((n, r) => n + (r.cached ? 0 : (r.stats?.samplesProcessed ?? 0)), 0);
   return { ...base, status: "ok", queries: results, samplesProcessed };
+}
+
+async function runQuery(
+  api: PrometheusApi,
+  query: PanelQuery,
+  variant: QueryVariant,
+  index: number,
+  matchers: LabelMatcher[],
+  window: QueryWindow,
+  signal?: AbortSignal,
+): Promise<QueryResult> {
+  const expr = buildExpr(variant.expr, window, matchers);
+  const type = query.type ?? "range";
+  let series: RangeSeries[];
+  let answer: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean };
+  if (type === "instant") {
+    const instant = await api.query({ query: expr, time: window.evalTime, signal });
+    series = instant.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] }));
+    answer = instant;
+  } else {
+    const range = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
+    series = range.series;
+    answer = range;
+  }
+  const { stats, warnings, cached = false } = answer;
+  return { id: query.id, legend: query.legend, type, expr, unit: query.unit, badAbove: query.badAbove, variant: index, note: variant.note, series, stats, cached, warnings };
 }

@@ -28,7 +28,9 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
       const value = lastValue(s.points);
       const highest = peak(s.points);
       const label = legendFor(q.legend, s.labels);
-      const limit = panel.showInflightLimits && data.inflightLimits ? (/mutating/i.test(label) ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
+      // The label was `requestKind` before Kubernetes 1.19.
+      const kind = s.labels.request_kind ?? s.labels.requestKind;
+      const limit = panel.showInflightLimits && data.inflightLimits ? (kind === "mutating" ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
       // In-flight near its limit, or a reading above its query's bad line (SLO, any rejection…).
       const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (q.badAbove !== undefined && value > q.badAbove));
       out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });

@@ -1,9 +1,9 @@
 // Server-side composition of the dashboard: which cluster, which job, what the scrape has, and a panel's
 // data. Route handlers call these and stay thin.
 import "server-only";
-import { getCluster } from "../config";
+import { getCluster, type ClusterConfig } from "../config";
 import { clientFor } from "../datasource";
-import { DataSourceError } from "../datasource/types";
+import { DataSourceError, type PrometheusApi } from "../datasource/types";
 import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
 import { discoverCapabilities, discoverInstances, discoverJobs } from "../capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
@@ -14,8 +14,8 @@ import { runPanel } from "../panel-data";
 /** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
 const DISCOVERY_LOOKBACK = 6 * 3600;
 
-function clusterMatchers(clusterId: string): LabelMatcher[] {
-  const cluster = getCluster(clusterId);
+/** Clusters sharing one AMP workspace are told apart by their `cluster` label. */
+function clusterMatchers(cluster: ClusterConfig): LabelMatcher[] {
   return cluster.clusterLabel ? [{ name: "cluster", op: "=", value: cluster.clusterLabel }] : [];
 }
 
@@ -25,13 +25,20 @@ function discoveryRange(end: number): { start: number; end: number } {
   return { start: e - DISCOVERY_LOOKBACK, end: e };
 }
 
-export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
-  const api = clientFor(clusterId);
-  const base = clusterMatchers(clusterId);
+/** The API-server jobs on this cluster and the one to use: the asked-for job if it exists, else the default. */
+async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, jobParam: string | undefined, end: number) {
   const r = discoveryRange(end);
-  const { jobs, defaultJob } = await discoverJobs(`${clusterId}|${r.end}`, api, base, r.start, r.end);
-  const job = jobParam && jobs.includes(jobParam) ? jobParam : defaultJob;
-  const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, [...base, { name: "job", op: "=", value: job }], r.start, r.end) : [];
+  const { jobs, defaultJob } = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
+  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob };
+}
+
+export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
+  const cluster = getCluster(clusterId);
+  const api = clientFor(clusterId);
+  const { jobs, job } = await resolveJob(cluster, api, jobParam, end);
+  const r = discoveryRange(end);
+  const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job ?? "" }];
+  const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, scope, r.start, r.end) : [];
   return { jobs, job, instances };
 }
 
@@ -42,17 +49,17 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   }
   const cluster = getCluster(req.cluster);
   const api = clientFor(req.cluster);
-  const targets = await resolveTargets(req.cluster, req.job, req.end);
-  if (!targets.job) {
+  const { job } = await resolveJob(cluster, api, req.job, req.end);
+  if (!job) {
     throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
       hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
         cluster.clusterLabel ? ` with label cluster="${cluster.clusterLabel}"` : ""
       }.`,
     });
   }
-  const scope: LabelMatcher[] = [...clusterMatchers(req.cluster), { name: "job", op: "=", value: targets.job }];
+  const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job }];
   const r = discoveryRange(req.end);
-  const caps = await discoverCapabilities(`${req.cluster}|${targets.job}|${r.end}`, api, scope, r.start, r.end);
+  const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
   const window = queryWindow(req.start, Math.min(req.end, Math.floor(Date.now() / 1000)), req.width * POINTS_PER_PIXEL[panel.chart], cluster.scrapeIntervalSeconds);
