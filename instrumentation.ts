@@ -6,6 +6,6 @@ export async function register(): Promise<void> {
   // Route modules can also trigger register() while `next build` prerenders; the build machine need not
   // have the runtime configuration, so only a running server is held to it.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { assertConfigAtStartup } = await import("./lib/config");
+  const { assertConfigAtStartup } = await import("./lib/server/config");
   assertConfigAtStartup();
 }

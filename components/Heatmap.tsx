@@ -16,7 +16,7 @@ import {
   type PointerEvent as ReactPointerEvent,
   type RefObject,
 } from "react";
-import type { RangeSeries } from "../lib/datasource/types";
+import type { Series as RangeSeries } from "@/lib/api-schema";
 import {
   bandPixelEdges,
   bucketAtY,

@@ -4,6 +4,11 @@ import { z } from "zod";
 
 export const labelsSchema = z.record(z.string(), z.string());
 export const pointSchema = z.tuple([z.number(), z.number().nullable()]);
+/** [unix seconds, value]; null where the series has no value at that step. */
+export type Point = z.infer<typeof pointSchema>;
+export const seriesSchema = z.object({ labels: labelsSchema, points: z.array(pointSchema) });
+/** One series as the browser receives it. */
+export type Series = z.infer<typeof seriesSchema>;
 
 export const statsSchema = z.object({ samplesProcessed: z.number(), peakSamples: z.number().optional() }).nullable();
 
@@ -18,7 +23,7 @@ export const queryResultSchema = z.object({
   /** Which of the panel query's variants ran (they differ by Kubernetes version). */
   variant: z.number().int().nonnegative(),
   note: z.string().optional(),
-  series: z.array(z.object({ labels: labelsSchema, points: z.array(pointSchema) })),
+  series: z.array(seriesSchema),
   stats: statsSchema,
   /** answered from apiscope's result cache: the backend processed nothing for it this time */
   cached: z.boolean(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RangeSeries } from "./datasource/types";
+import type { Series as RangeSeries } from "./api-schema";
 import {
   bandPixelEdges,
   bucketAtY,

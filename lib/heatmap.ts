@@ -7,7 +7,7 @@
 // cum(le_{i−1}). Grafana does the same when a query's format is "heatmap" (metrics.md §1.3); its
 // users' classic bugs are string-sorted `le` and forgetting to subtract (anchors.md §4.1).
 
-import type { RangeSeries } from "./datasource/types";
+import type { Series as RangeSeries } from "./api-schema";
 
 export interface BucketBounds {
   /** Seconds; 0 for the first bucket. */

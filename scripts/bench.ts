@@ -24,7 +24,7 @@ import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, 
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { PanelData } from "../lib/api-schema";
-import type { RangeSeries } from "../lib/datasource/types";
+import type { Series as RangeSeries } from "../lib/api-schema";
 import { PANELS } from "../lib/panels/catalog";
 import {
   grafanaTiming,
@@ -360,8 +360,8 @@ async function main(): Promise<number> {
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
   const { scenarioPrometheus } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
-  const { resetDataSourceState } = await import("../lib/datasource");
-  const { clearCapabilitiesCache } = await import("../lib/capabilities");
+  const { resetDataSourceState } = await import("../lib/server/datasource");
+  const { clearCapabilitiesCache } = await import("../lib/server/capabilities");
   const { buildHeatmapMatrix } = await import("../lib/heatmap");
 
   // Setup: any failure here is a real failure (exit 1).

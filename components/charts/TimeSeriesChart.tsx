@@ -2,7 +2,7 @@
 // Line chart for every time-series panel (recharts, SVG). Shares the page crosshair, zooms by dragging.
 import { useEffect, useMemo, useRef, useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { Point } from "@/lib/datasource/types";
+import type { Point } from "@/lib/api-schema";
 import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue } from "@/lib/format";
 import type { Unit } from "@/lib/panels/types";

@@ -1,6 +1,6 @@
 // From query results to drawable lines: legends expanded, colours fixed, the busiest N kept.
 import type { QueryResult } from "@/lib/api-schema";
-import type { Point } from "@/lib/datasource/types";
+import type { Point } from "@/lib/api-schema";
 import { legendFor } from "@/lib/format";
 import type { ChartLine } from "./TimeSeriesChart";
 import { colorAt } from "./palette";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildExpr } from "../panel-data";
-import { expandPlaceholders, templateMetricNames } from "./template";
-import { assertValidPromQL, metricNames } from "../promql";
-import { queryWindow } from "../query-window";
+import { buildExpr } from "../server/panel-data";
+import { expandPlaceholders, templateMetricNames } from "../server/template";
+import { assertValidPromQL, metricNames } from "../server/promql";
+import { queryWindow } from "../server/query-window";
 import { PANELS } from "./catalog";
 import { ROWS } from "./types";
 

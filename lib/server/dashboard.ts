@@ -1,15 +1,15 @@
 // Server-side composition of the dashboard: which cluster, which job, what the scrape has, and a panel's
 // data. Route handlers call these and stay thin.
 import "server-only";
-import { getCluster, type ClusterConfig } from "../config";
-import { clientFor } from "../datasource";
-import { DataSourceError, type PrometheusApi } from "../datasource/types";
+import { getCluster, type ClusterConfig } from "./config";
+import { clientFor } from "./datasource";
+import { DataSourceError, type PrometheusApi } from "./datasource/types";
 import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
-import { discoverCapabilities, discoverInstances, discoverJobs } from "../capabilities";
+import { discoverCapabilities, discoverInstances, discoverJobs } from "./capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
-import type { LabelMatcher } from "../promql";
-import { POINTS_PER_PIXEL, queryWindow } from "../query-window";
-import { runPanel } from "../panel-data";
+import type { LabelMatcher } from "./promql";
+import { POINTS_PER_PIXEL, queryWindow } from "./query-window";
+import { runPanel } from "./panel-data";
 
 /** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
 const DISCOVERY_LOOKBACK = 6 * 3600;

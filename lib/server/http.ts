@@ -3,8 +3,8 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 import type { ApiError } from "../api-schema";
-import { DataSourceError } from "../datasource/types";
-import { PromQLSyntaxError } from "../promql";
+import { DataSourceError } from "./datasource/types";
+import { PromQLSyntaxError } from "./promql";
 
 const STATUS: Record<string, number> = {
   config: 404,

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtureEnd, replayTextScrape } from "../../test-support/fixtures";
 import type { RunningPrometheus } from "../../test-support/prometheus";
-import { resetDataSourceState } from "../datasource";
-import { clearCapabilitiesCache } from "../capabilities";
+import { resetDataSourceState } from "./datasource";
+import { clearCapabilitiesCache } from "./capabilities";
 import { LAZY_METRICS, PANELS } from "../panels/catalog";
-import { templateMetricNames } from "../panels/template";
+import { templateMetricNames } from "./template";
 import { panelData } from "./dashboard";
 
 /** A copy of ../shared/reference/real-metrics (Apache-2.0, see test-support/data/README.md). */

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { publicClusters } from "@/lib/config";
+import { publicClusters } from "@/lib/server/config";
 import { errorResponse } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { SinglePanelPage } from "@/components/client-pages";
-import { getClusters } from "@/lib/config";
+import { getClusters } from "@/lib/server/config";
 import { PANELS_BY_ID } from "@/lib/panels/catalog";
 import { resolveRange } from "@/lib/time-range";
 

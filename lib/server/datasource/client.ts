@@ -1,5 +1,6 @@
 // PrometheusApi for one configured cluster: request building, the shared cache, the call with its
 // timeout and retries, and strict parsing, put together.
+import "server-only";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type { ClusterConfig } from "../config";
 import { ampBackend, prometheusBackend, type ApiRequest, type Backend, type FetchFn, type RawResponse } from "./backend";

@@ -4,6 +4,7 @@
 //
 // Every validation message names the offending field (or env var) and says what to put there, because
 // the person reading it is an SRE starting the dashboard in the middle of an incident.
+import "server-only";
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
@@ -393,7 +394,7 @@ function describeIssue(issue: z.core.$ZodIssue, pathToText: (path: PropertyKey[]
         const kindOnly = KIND_ONLY_FIELDS[key];
         if (envField) return `${where}: secrets are not allowed in the config; put it in an environment variable and set "${envField}": "<ITS_NAME>"`;
         if (kindOnly) return `${where}: only applies to kind "${kindOnly}"`;
-        return `${where}: unknown field (check the spelling; see the list of fields in lib/config.ts)`;
+        return `${where}: unknown field (check the spelling; see the list of fields in lib/server/config.ts)`;
       })
       .join("\n");
   }

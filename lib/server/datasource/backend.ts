@@ -1,6 +1,7 @@
 // One HTTP exchange with a backend's Prometheus API, authenticated the backend's way: optional basic or
 // bearer auth for a Prometheus-compatible server, SigV4 for an AMP workspace. No retries, no parsing:
 // see transport.ts and prometheus-http.ts.
+import "server-only";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type { AmpClusterConfig, PrometheusClusterConfig } from "../config";
 import { resolveWorkspaceEndpoint } from "./amp-workspace";

@@ -4,6 +4,7 @@
 // Amplify SSR compute role) is created once per process: it memoizes, refreshes 5 min before expiry and
 // coalesces concurrent refreshes, so callers ask it for credentials on every request and it stays cheap.
 // A cluster with `roleArn` gets an STS AssumeRole provider on top of that chain, one per role.
+import "server-only";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { DataSourceError } from "./types";
 

@@ -1,5 +1,6 @@
 // One logical call: a time budget covering every attempt, retries for 429 only, and the mapping of
 // whatever went wrong into a DataSourceError.
+import "server-only";
 import type { ApiRequest, Backend, RawResponse } from "./backend";
 import { mapHttpFailure, ourTimeout } from "./errors";
 import { fullJitterDelayMs, MAX_ATTEMPTS, parseRetryAfterMs, sleep } from "./retry";

@@ -2,6 +2,7 @@
 // workspace id, or — for a workspace alias — the endpoint the control plane reports
 // (ListWorkspaces filtered by alias, then DescribeWorkspace, since WorkspaceSummary has no endpoint).
 // Alias lookups are cached per process; a failed lookup is not, so the next call retries.
+import "server-only";
 import { AmpClient, DescribeWorkspaceCommand, paginateListWorkspaces } from "@aws-sdk/client-amp";
 import type { AmpClusterConfig } from "../config";
 import { AMP_QUERY_PERMISSIONS } from "./errors";

@@ -1,6 +1,7 @@
 // Panel PromQL templates: Grafana-style placeholders filled from the query window before parsing.
-import { metricNames } from "../promql";
-import { promDuration, type QueryWindow } from "../query-window";
+import "server-only";
+import { metricNames } from "./promql";
+import { promDuration, type QueryWindow } from "./query-window";
 
 /** Fill `$__rate_interval`, `$__range` and `$__step`. */
 export function expandPlaceholders(expr: string, window: Pick<QueryWindow, "start" | "step" | "rateInterval" | "evalTime">): string {

@@ -2,7 +2,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import aws4 from "aws4";
 import { createHash, createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { startAmpStandin, type AmpStandin } from "../../../test-support/amp-standin";
 import { signAmpRequest } from "./sigv4";
 import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream";
 

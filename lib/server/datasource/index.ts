@@ -1,5 +1,6 @@
 // The data source: the only module that talks to backends. Route handlers call clientFor(clusterId) and
 // get the Prometheus HTTP API of that cluster, with signing, caching, coalescing, timeouts and typed errors.
+import "server-only";
 import { getCluster, resetConfigCache } from "../config";
 import { clearWorkspaceLookups } from "./amp-workspace";
 import { createPrometheusClient, sharedResultCache } from "./client";

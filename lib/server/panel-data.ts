@@ -1,13 +1,14 @@
 // Turns a panel definition plus the dashboard's state into backend queries and a PanelData answer.
 // Server-only: the browser sends the panel id and the view, never PromQL, so a permalink cannot be
 // turned into an arbitrary (billed) query, and the exact PromQL that ran is returned for display.
+import "server-only";
 import type { PrometheusApi, RangeSeries } from "./datasource/types";
-import type { PanelData, QueryResult } from "./api-schema";
+import type { PanelData, QueryResult } from "../api-schema";
 import { pickVariant, type Capabilities } from "./capabilities";
-import type { PanelDef, PanelQuery, QueryVariant } from "./panels/types";
+import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { injectMatchers, type LabelMatcher } from "./promql";
 import type { QueryWindow } from "./query-window";
-import { expandPlaceholders } from "./panels/template";
+import { expandPlaceholders } from "./template";
 
 export function buildExpr(template: string, window: QueryWindow, matchers: LabelMatcher[]): string {
   return injectMatchers(expandPlaceholders(template, window), matchers);

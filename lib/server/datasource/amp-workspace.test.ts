@@ -2,7 +2,7 @@
 // request handler (the SDK's own extension point): serialization, signing and deserialization all run.
 import { AmpClient } from "@aws-sdk/client-amp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { startAmpStandin, type AmpStandin } from "../../../test-support/amp-standin";
 import type { AmpClusterConfig } from "../config";
 import { clearWorkspaceLookups, resolveWorkspaceEndpoint, standardWorkspaceEndpoint } from "./amp-workspace";
 import { CoalescingCache } from "./cache";

@@ -2,6 +2,7 @@
 // end aligned to that step (so identical views hit the same cache entries here and in Thanos/Cortex/AMP
 // query frontends), and Grafana's $__rate_interval rule so a zoomed-out view does not alias.
 
+import "server-only";
 /** Steps we round up to: a small set keeps neighbouring panel widths on the same cache key. */
 const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 

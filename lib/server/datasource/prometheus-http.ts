@@ -1,6 +1,7 @@
 // The Prometheus HTTP API (/api/v1) as requests and strictly parsed responses.
 // POST with a form body wherever the API allows it (query, query_range, series, labels): long PromQL fits,
 // and on AMP the signed body sidesteps "+" vs "%20" in the canonical query string. Label values is GET only.
+import "server-only";
 import { z } from "zod";
 import type { ApiRequest, RawResponse } from "./backend";
 import { backendErrorText, badResponse, type BackendTarget } from "./errors";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pickVariant, type Capabilities } from "./capabilities";
-import { PANELS_BY_ID } from "./panels/catalog";
+import { PANELS_BY_ID } from "../panels/catalog";
 
 function caps(metrics: string[], labels: Record<string, string[]> = {}): Capabilities {
   return { metrics: new Set(metrics), labels: new Map(Object.entries(labels).map(([k, v]) => [k, new Set(v)])) };

@@ -7,6 +7,7 @@
 //   TTL; windows entirely in the past (older than now − 5 min, i.e. after late samples have arrived) are
 //   immutable and get a long one.
 
+import "server-only";
 export const RESULT_CACHE_MAX_ENTRIES = 500;
 export const RECENT_TTL_MS = 15_000;
 export const HISTORICAL_TTL_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 // Prometheus mode against a real Prometheus over a fixture TSDB, plus basic/bearer auth and HTTP
 // failures against a recording fake server.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../test-support/prometheus";
+import { freePort } from "../../../test-support/prometheus";
 import type { PrometheusAuth, PrometheusClusterConfig } from "../config";
 import { CoalescingCache } from "./cache";
 import { clientFor, createPrometheusClient, resetDataSourceState } from "./index";

@@ -2,6 +2,7 @@
 // DataSourceError whose message says what happened and whose hint says what to do about it.
 // Messages name the cluster and host, never a credential, and keep only the first line of a backend's
 // text: AWS's signature-mismatch body echoes the canonical request, which includes the session token.
+import "server-only";
 import { DataSourceError } from "./types";
 
 /** Who we were talking to, for messages. Holds env var *names* at most, never a secret. */

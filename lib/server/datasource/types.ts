@@ -1,6 +1,7 @@
 // Types shared by every backend (plain Prometheus-compatible servers and AMP workspaces).
 // The route handlers and the browser only ever see these shapes, never a backend URL or credential.
 
+import "server-only";
 export type Labels = Record<string, string>;
 
 /** One point of a range result: [unix seconds, value]; null where Prometheus returned NaN/±Inf. */

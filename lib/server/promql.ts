@@ -1,6 +1,7 @@
 // PromQL rewriting through the Prometheus project's own grammar (lezer-promql), never by regex:
 // dashboard variables (job, instance, cluster) become label matchers on every selector, and the
 // metric names an expression needs are read from its syntax tree.
+import "server-only";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 

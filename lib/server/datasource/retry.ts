@@ -1,6 +1,7 @@
 // Backoff for throttled (429) calls: exponential with full jitter (AWS Architecture Blog, "Exponential
 // Backoff And Jitter"), unless the server says when to come back with Retry-After.
 
+import "server-only";
 export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 4_000;

@@ -2,7 +2,7 @@
 // (AWS_* env vars here) → the SigV4-verifying stand-in → a real Prometheus over a fixture TSDB.
 // Faults are injected at the stand-in, in front of the real server.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { startAmpStandin, type AmpStandin } from "../../../test-support/amp-standin";
 import type { AmpClusterConfig } from "../config";
 import { CoalescingCache } from "./cache";
 import { clientFor, createPrometheusClient, resetDataSourceState, type ClientDeps } from "./index";

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROMTOOL_BIN, startPrometheus, type RunningPrometheus } from "../../../test-support/prometheus";
+import { PROMTOOL_BIN, startPrometheus, type RunningPrometheus } from "../../../../test-support/prometheus";
 
 export const FIXTURE_STEP_SECONDS = 30;
 const FIXTURE_POINTS = 240; // two hours at 30 s

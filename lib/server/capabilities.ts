@@ -2,11 +2,12 @@
 // on the few metrics whose labels changed across Kubernetes versions. Found once per cluster and job
 // with two cheap metadata calls (no samples processed), then cached, so each panel can pick the query
 // variant that works on this cluster.
+import "server-only";
 import type { PrometheusApi } from "./datasource/types";
 import { formatMatcher, type LabelMatcher } from "./promql";
-import { LAZY_METRICS } from "./panels/catalog";
-import type { PanelQuery, QueryVariant } from "./panels/types";
-import { templateMetricNames } from "./panels/template";
+import { LAZY_METRICS } from "../panels/catalog";
+import type { PanelQuery, QueryVariant } from "../panels/types";
+import { templateMetricNames } from "./template";
 
 /** Job names kube-apiserver gets from common installers, most common first. */
 export const KNOWN_APISERVER_JOBS = ["apiserver", "kube-apiserver", "kubernetes-apiservers"];

@@ -1,7 +1,7 @@
 // Credential lifetimes: providers are asked on every request (so rotation is picked up), the assumed-role
 // memoizer refreshes before expiry, and an "expired token" 403 triggers exactly one forced refresh.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { startAmpStandin, type AmpStandin } from "../../../test-support/amp-standin";
 import type { AmpClusterConfig } from "../config";
 import { CoalescingCache } from "./cache";
 import { createPrometheusClient } from "./client";

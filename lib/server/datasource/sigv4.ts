@@ -3,6 +3,7 @@
 // - the body must be a string; form-encoding it keeps "+"/"%20" ambiguity out of the canonical query;
 // - aws4 rewrites `path` (RFC 3986 query encoding), so send exactly the signed path and headers;
 // - Node's fetch ignores a custom Host header and uses the URL's host, so sign for the host we fetch.
+import "server-only";
 import aws4 from "aws4";
 import type { AwsCredentials } from "./credentials";
 

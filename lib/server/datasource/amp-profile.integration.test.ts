@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { startAmpStandin, type AmpStandin } from "../../../test-support/amp-standin";
 import { clientFor, resetDataSourceState } from "./index";
 import { NO_AMBIENT_AWS, setEnv } from "./testing/env";
 import { startFixturePrometheus, type FixturePrometheus } from "./testing/fixture";
