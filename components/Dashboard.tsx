@@ -1,14 +1,14 @@
 "use client";
 import { useEffect } from "react";
-import { PANELS } from "@/lib/panels/catalog";
-import { ROWS, type RowId } from "@/lib/panels/types";
+import { ROWS, type PanelMeta, type RowId } from "@/lib/panels/types";
 import { Header } from "./Header";
 import { Notices } from "./Notices";
 import { Panel } from "./Panel";
 import { PanelActions } from "./PanelActions";
 import { useDashboardView } from "./use-dashboard-view";
 
-export function Dashboard({ extraNotices = [] }: { extraNotices?: string[] }) {
+/** `panels`: the catalogue without its PromQL, from the server page (the browser bundle carries none). */
+export function Dashboard({ panels, extraNotices = [] }: { panels: PanelMeta[]; extraNotices?: string[] }) {
   const v = useDashboardView();
   const { state, update } = v;
 
@@ -29,7 +29,7 @@ export function Dashboard({ extraNotices = [] }: { extraNotices?: string[] }) {
         <Notices notices={[...extraNotices, ...v.notices]} />
         {ROWS.map((row) => {
           const collapsed = state.collapsed.includes(row.id);
-          const panels = PANELS.filter((p) => p.row === row.id);
+          const rowPanels = panels.filter((p) => p.row === row.id);
           return (
             <section key={row.id} data-testid="row" data-row-id={row.id} style={{ marginTop: 12 }}>
               <h2 style={{ fontSize: 16, margin: "0 0 6px" }}>
@@ -39,7 +39,7 @@ export function Dashboard({ extraNotices = [] }: { extraNotices?: string[] }) {
               </h2>
               {!collapsed && (
                 <div style={{ display: "grid", gap: 10, gridAutoFlow: "row dense", gridTemplateColumns: row.id === "health" ? "repeat(auto-fill, minmax(200px, 1fr))" : "repeat(auto-fill, minmax(520px, 1fr))" }}>
-                  {panels.map((p) => (
+                  {rowPanels.map((p) => (
                     <Panel
                       key={p.id}
                       panel={p}

@@ -5,18 +5,14 @@ import { Component, useEffect, useRef, useState, type ReactNode } from "react";
 import type { PanelData } from "@/lib/api-schema";
 import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue } from "@/lib/format";
-import type { PanelDef, Unit } from "@/lib/panels/types";
+import { CHART_KINDS } from "@/lib/panels/kinds";
+import type { PanelMeta } from "@/lib/panels/types";
 import { ApiRequestError } from "./api-client";
-import { LimitsTable } from "./charts/LimitsTable";
-import { RankedTable } from "./charts/RankedTable";
-import { linesFor } from "./charts/series-lines";
-import { StatTile } from "./charts/StatTile";
-import { TimeSeriesChart } from "./charts/TimeSeriesChart";
-import { Heatmap } from "./Heatmap";
+import { Chart } from "./charts/registry";
 import { usePanelData, widthBucket, type PanelView } from "./use-panel-data";
 
 export interface PanelProps {
-  panel: PanelDef;
+  panel: PanelMeta;
   view: PanelView | null;
   tz: TimeZoneMode;
   onZoom?: (from: number, to: number) => void;
@@ -76,79 +72,6 @@ function isEmpty(data: PanelData): boolean {
   return data.queries.every((q) => q.series.length === 0);
 }
 
-function PanelBody({ panel, data, tz, onZoom, chartHeight }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode; onZoom?: (f: number, t: number) => void; chartHeight?: number }) {
-  const { start, end, step } = data.window;
-  switch (panel.chart) {
-    case "stat":
-      return <StatTile panel={panel} data={data} tz={tz} />;
-    case "ranked-table":
-      return <RankedTable panel={panel} data={data} tz={tz} />;
-    case "limits-table":
-      return <LimitsTable panel={panel} data={data} />;
-    case "heatmap":
-      return (
-        <Heatmap
-          id={panel.id}
-          series={data.queries[0]?.series ?? []}
-          start={start}
-          end={end}
-          step={step}
-          unit="seconds"
-          timeZone={tz}
-          onZoom={onZoom}
-          height={chartHeight ?? 260}
-          label={panel.title}
-          windowSeconds={data.window.rateInterval}
-        />
-      );
-    case "timeseries": {
-      // Queries with their own unit (memory next to CPU) get their own small chart.
-      const groups = new Map<Unit, PanelData["queries"]>();
-      for (const q of data.queries) {
-        const unit = (q.unit as Unit | undefined) ?? panel.unit;
-        groups.set(unit, [...(groups.get(unit) ?? []), q]);
-      }
-      const multiples = groups.size > 1;
-      const thresholds = [
-        ...(panel.thresholds ?? []),
-        ...(panel.showInflightLimits && data.inflightLimits
-          ? [
-              { value: data.inflightLimits.readOnly, label: `read-only limit ${data.inflightLimits.readOnly}` },
-              { value: data.inflightLimits.mutating, label: `mutating limit ${data.inflightLimits.mutating}`, color: "var(--warn)" },
-            ]
-          : []),
-      ];
-      return (
-        <div style={{ display: "grid", gridTemplateColumns: multiples ? "repeat(auto-fit, minmax(280px, 1fr))" : "1fr", gap: 8 }}>
-          {[...groups].map(([unit, queries]) => {
-            const { lines, hidden } = linesFor(queries, panel.maxSeries);
-            return (
-              <div key={unit}>
-                {multiples && <div style={{ fontSize: 12, color: "var(--muted)" }}>{queries.map((q) => q.id).join(", ")}</div>}
-                <TimeSeriesChart id={`${panel.id}-${unit}`} lines={lines} unit={unit} start={start} end={end} tz={tz} thresholds={multiples ? [] : thresholds} onZoom={onZoom} height={chartHeight} />
-                <Legend lines={lines} hidden={hidden} />
-              </div>
-            );
-          })}
-        </div>
-      );
-    }
-  }
-}
-
-function Legend({ lines, hidden }: { lines: { key: string; name: string; color: string }[]; hidden: number }) {
-  return (
-    <ul data-testid="chart-legend" style={{ listStyle: "none", margin: "4px 0 0", padding: 0, display: "flex", flexWrap: "wrap", gap: "2px 12px", fontSize: 12 }}>
-      {lines.map((l) => (
-        <li key={l.key} data-testid="legend-item">
-          <span style={{ color: l.color }}>■</span> {l.name}
-        </li>
-      ))}
-      {hidden > 0 && <li style={{ color: "var(--muted)" }}>+{hidden} more with lower peaks</li>}
-    </ul>
-  );
-}
-
 function PromQLList({ data }: { data: PanelData }) {
   return (
     <div data-testid="panel-promql" style={{ background: "var(--code-bg)", padding: 8, borderRadius: 4, margin: "6px 0", fontSize: 12 }}>
@@ -206,7 +129,7 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
       </header>
       <p style={{ margin: "2px 0 0", color: "var(--muted)", fontSize: 12 }}>{panel.explanation}</p>
       {showQuery && data && <PromQLList data={data} />}
-      <div style={{ marginTop: 6, minHeight: panel.chart === "stat" ? 70 : 120 }}>
+      <div style={{ marginTop: 6, minHeight: CHART_KINDS[panel.chart].minHeight }}>
         {viewError || query.isError ? (
           <ErrorBox error={viewError ?? query.error} />
         ) : !data ? (
@@ -223,7 +146,7 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
           </div>
         ) : (
           <PanelErrorBoundary>
-            <PanelBody panel={panel} data={data} tz={tz} onZoom={onZoom} chartHeight={chartHeight} />
+            <Chart panel={panel} data={data} tz={tz} onZoom={onZoom} height={chartHeight} />
           </PanelErrorBoundary>
         )}
       </div>

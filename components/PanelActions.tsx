@@ -5,11 +5,11 @@ import Link from "next/link";
 import type { PanelData } from "@/lib/api-schema";
 import { panelCsv } from "@/lib/csv";
 import { serializeDashboardState, type DashboardState } from "@/lib/dashboard-state";
-import type { PanelDef } from "@/lib/panels/types";
+import type { PanelMeta } from "@/lib/panels/types";
 import type { ResolvedRange } from "@/lib/time-range";
 
 /** The permalink of one panel; by default the range is frozen to absolute times so it shows the same picture later. */
-export function permalink(origin: string, panel: PanelDef, state: DashboardState, range: ResolvedRange, lock: boolean): string {
+export function permalink(origin: string, panel: PanelMeta, state: DashboardState, range: ResolvedRange, lock: boolean): string {
   const p = serializeDashboardState({
     ...state,
     viewPanel: null,
@@ -20,7 +20,7 @@ export function permalink(origin: string, panel: PanelDef, state: DashboardState
   return `${origin}/panel/${panel.id}?${p}`;
 }
 
-function SharePopover({ panel, state, range, onClose }: { panel: PanelDef; state: DashboardState; range: ResolvedRange; onClose: () => void }) {
+function SharePopover({ panel, state, range, onClose }: { panel: PanelMeta; state: DashboardState; range: ResolvedRange; onClose: () => void }) {
   const [lock, setLock] = useState(true);
   const [copied, setCopied] = useState(false);
   const url = permalink(window.location.origin, panel, state, range, lock);
@@ -51,7 +51,7 @@ function SharePopover({ panel, state, range, onClose }: { panel: PanelDef; state
   );
 }
 
-export function PanelActions({ panel, data, state, range, single }: { panel: PanelDef; data: PanelData | undefined; state: DashboardState; range: ResolvedRange; single?: boolean }) {
+export function PanelActions({ panel, data, state, range, single }: { panel: PanelMeta; data: PanelData | undefined; state: DashboardState; range: ResolvedRange; single?: boolean }) {
   const [sharing, setSharing] = useState(false);
   const download = () => {
     if (!data) return;

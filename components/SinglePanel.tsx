@@ -2,8 +2,8 @@
 // One panel on a full page: what a shared permalink opens. Its link back lands on the same panel in the
 // dashboard, with the same cluster, variables and range.
 import Link from "next/link";
-import { PANELS_BY_ID } from "@/lib/panels/catalog";
 import { serializeDashboardState } from "@/lib/dashboard-state";
+import type { PanelMeta } from "@/lib/panels/types";
 import { formatTime } from "@/lib/time-format";
 import { Dashboard } from "./Dashboard";
 import { Header } from "./Header";
@@ -12,14 +12,13 @@ import { Panel } from "./Panel";
 import { PanelActions } from "./PanelActions";
 import { useDashboardView } from "./use-dashboard-view";
 
-export function SinglePanel({ panelId }: { panelId: string }) {
-  const panel = PANELS_BY_ID.get(panelId);
-  if (!panel) return <Dashboard extraNotices={[`There is no panel "${panelId.slice(0, 60)}"; showing the whole dashboard.`]} />;
-  return <SinglePanelView panelId={panelId} />;
+export function SinglePanel({ panelId, panels }: { panelId: string; panels: PanelMeta[] }) {
+  const panel = panels.find((p) => p.id === panelId);
+  if (!panel) return <Dashboard panels={panels} extraNotices={[`There is no panel "${panelId.slice(0, 60)}"; showing the whole dashboard.`]} />;
+  return <SinglePanelView panel={panel} />;
 }
 
-function SinglePanelView({ panelId }: { panelId: string }) {
-  const panel = PANELS_BY_ID.get(panelId)!;
+function SinglePanelView({ panel }: { panel: PanelMeta }) {
   const v = useDashboardView();
   const back = `/?${serializeDashboardState({ ...v.state, viewPanel: panel.id })}#panel-${panel.id}`;
   return (

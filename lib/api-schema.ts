@@ -20,6 +20,8 @@ export const queryResultSchema = z.object({
   expr: z.string(),
   unit: z.string().optional(),
   badAbove: z.number().optional(),
+  dashed: z.boolean().optional(),
+  caption: z.string().optional(),
   /** Which of the panel query's variants ran (they differ by Kubernetes version). */
   variant: z.number().int().nonnegative(),
   note: z.string().optional(),
@@ -31,6 +33,10 @@ export const queryResultSchema = z.object({
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
 
+/** Keys are lib/panels/kinds.ts ClusterLimitId. */
+export const clusterLimitsSchema = z.object({ inflightReadOnly: z.number().optional(), inflightMutating: z.number().optional() });
+export type ClusterLimits = z.infer<typeof clusterLimitsSchema>;
+
 export const windowSchema = z.object({ start: z.number(), end: z.number(), step: z.number(), rateInterval: z.number(), evalTime: z.number() });
 
 export const panelDataSchema = z.object({
@@ -41,7 +47,8 @@ export const panelDataSchema = z.object({
   queries: z.array(queryResultSchema),
   /** Samples the backend processed for this panel's answer, cache hits excluded (AMP bills per sample). */
   samplesProcessed: z.number(),
-  inflightLimits: z.object({ readOnly: z.number(), mutating: z.number() }).optional(),
+  /** The cluster's configured limits this panel draws (lib/panels/kinds.ts ClusterLimitId). */
+  limits: clusterLimitsSchema.optional(),
 });
 export type PanelData = z.infer<typeof panelDataSchema>;
 

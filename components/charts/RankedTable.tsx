@@ -1,18 +1,18 @@
 "use client";
-// A ranked list over the whole range (instant query) with a sparkline per row (range query).
-import type { PanelData } from "@/lib/api-schema";
-import type { TimeZoneMode } from "@/lib/dashboard-state";
+// The "ranked-table" kind: rows ranked by one query's value over the range, other queries as columns,
+// and a sparkline per row from a range query matched by labels.
 import { formatValue, legendFor } from "@/lib/format";
-import type { PanelDef } from "@/lib/panels/types";
+import type { ChartProps } from "./registry";
 import { labelsKey } from "./series-lines";
 import { colorAt } from "./palette";
 import { TimeSeriesChart } from "./TimeSeriesChart";
 
-export function RankedTable({ panel, data, tz }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode }) {
-  const rank = panel.rank!;
-  const ranking = data.queries.find((q) => q.id === rank.by);
+export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
+  const rank = panel.options;
+  const header = (id: string) => rank.columnHeaders?.[id] ?? id;
+  const ranking = data.queries.find((q) => q.id === rank.rankBy);
   const sparkQuery = data.queries.find((q) => q.id === rank.sparkline);
-  const otherColumns = data.queries.filter((q) => q.type === "instant" && q.id !== rank.by);
+  const otherColumns = data.queries.filter((q) => q.type === "instant" && q.id !== rank.rankBy);
   if (!ranking) return null;
   const rows = ranking.series
     .map((s) => ({ labels: s.labels, value: s.points[0]?.[1] ?? null }))
@@ -25,11 +25,11 @@ export function RankedTable({ panel, data, tz }: { panel: PanelDef; data: PanelD
       <thead>
         <tr style={{ color: "var(--muted)", textAlign: "left" }}>
           <th style={{ width: 24 }}>#</th>
-          <th>{ranking.legend.includes("flow_schema") ? "flow schema → priority level" : "series"}</th>
-          <th style={{ textAlign: "right" }}>{ranking.id}</th>
+          <th>{rank.rowHeader}</th>
+          <th style={{ textAlign: "right" }}>{header(ranking.id)}</th>
           {otherColumns.map((c) => (
             <th key={c.id} style={{ textAlign: "right" }}>
-              {c.id}
+              {header(c.id)}
             </th>
           ))}
           {sparkQuery && <th style={{ width: "30%" }}>over the range</th>}

@@ -1,9 +1,10 @@
 "use client";
 // A big number with a sparkline: the first glance of row 1.
 import type { PanelData } from "@/lib/api-schema";
-import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue, legendFor } from "@/lib/format";
-import type { PanelDef, Unit } from "@/lib/panels/types";
+import type { PanelMetaOf, Unit } from "@/lib/panels/types";
+import { limitFor } from "./limits";
+import type { ChartProps } from "./registry";
 import { lastValue, linesFor, peak } from "./series-lines";
 import { TimeSeriesChart } from "./TimeSeriesChart";
 
@@ -17,7 +18,10 @@ interface Reading {
   bad: boolean;
 }
 
-function readings(panel: PanelDef, data: PanelData): Reading[] {
+/** A reading this close to its configured limit is bad: the next burst hits the limit. */
+const NEAR_LIMIT = 0.9;
+
+function readings(panel: PanelMetaOf<"stat">, data: PanelData): Reading[] {
   const out: Reading[] = [];
   for (const q of data.queries) {
     const unit = (q.unit as Unit | undefined) ?? panel.unit;
@@ -28,18 +32,16 @@ function readings(panel: PanelDef, data: PanelData): Reading[] {
       const value = lastValue(s.points);
       const highest = peak(s.points);
       const label = legendFor(q.legend, s.labels);
-      // The label was `requestKind` before Kubernetes 1.19.
-      const kind = s.labels.request_kind ?? s.labels.requestKind;
-      const limit = panel.showInflightLimits && data.inflightLimits ? (kind === "mutating" ? data.inflightLimits.mutating : data.inflightLimits.readOnly) : undefined;
-      // In-flight near its limit, or a reading above its query's bad line (SLO, any rejection…).
-      const bad = value !== null && ((limit !== undefined && value >= 0.9 * limit) || (q.badAbove !== undefined && value > q.badAbove));
+      const limit = limitFor(panel.options.limits, data.limits, s.labels);
+      // Near its configured limit, or above its query's bad line (SLO, any rejection…).
+      const bad = value !== null && ((limit !== undefined && value >= NEAR_LIMIT * limit) || (q.badAbove !== undefined && value > q.badAbove));
       out.push({ label, value, peak: Number.isFinite(highest) ? highest : null, unit, limit, bad });
     }
   }
   return out;
 }
 
-export function StatTile({ panel, data, tz }: { panel: PanelDef; data: PanelData; tz: TimeZoneMode }) {
+export function StatTile({ panel, data, tz }: ChartProps<"stat">) {
   const list = readings(panel, data);
   const [main, ...rest] = list;
   const { lines } = linesFor(data.queries.slice(0, 1), 4);

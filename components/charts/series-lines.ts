@@ -33,7 +33,7 @@ export function linesFor(results: QueryResult[], maxSeries?: number): { lines: C
       key: `q${qi}|${labelsKey(s.labels)}`,
       name: legendFor(r.legend, s.labels),
       points: s.points,
-      dashed: qi > 0 && results.length > 1 && r.legend.includes("p90"),
+      dashed: r.dashed === true,
       peak: peak(s.points),
     })),
   );

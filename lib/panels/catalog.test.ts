@@ -52,10 +52,11 @@ describe("panel catalogue", () => {
     }
   });
   it("ranked tables name queries that exist", () => {
-    for (const p of PANELS.filter((p) => p.chart === "ranked-table")) {
+    for (const p of PANELS) {
+      if (p.chart !== "ranked-table") continue;
       const ids = p.queries.map((q) => q.id);
-      expect(ids).toContain(p.rank!.by);
-      if (p.rank!.sparkline) expect(ids).toContain(p.rank!.sparkline);
+      expect(ids).toContain(p.options.rankBy);
+      if (p.options.sparkline) expect(ids).toContain(p.options.sparkline);
     }
   });
 });

@@ -2,9 +2,17 @@
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
+import type { ClusterLimitRef } from "./kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "./types";
 
 const NON_STREAMING = `verb!~"WATCH|CONNECT"`;
+
+/** The server's --max-requests-inflight and --max-mutating-requests-inflight, from the cluster's configuration. */
+const INFLIGHT_LIMITS: ClusterLimitRef[] = [
+  { limit: "inflightReadOnly", label: "read-only limit" },
+  // The label was `requestKind` before Kubernetes 1.19.
+  { limit: "inflightMutating", label: "mutating limit", tone: "warn", match: { labels: ["request_kind", "requestKind"], value: "mutating" } },
+];
 
 /** Always exported while APF is on, so it tells "APF off" apart from "no rejection yet". */
 const APF_EVIDENCE = "apiserver_flowcontrol_dispatched_requests_total";
@@ -48,6 +56,7 @@ export const PANELS: PanelDef[] = [
     hint: "429s point at API Priority and Fairness below; 5xx at etcd, webhooks or an overloaded server.",
     unit: "reqps",
     chart: "stat",
+    options: {},
     queries: [
       { id: "rate", legend: "requests", variants: [{ expr: "sum(rate(apiserver_request_total[$__rate_interval]))" }] },
       {
@@ -85,6 +94,7 @@ export const PANELS: PanelDef[] = [
     hint: "Over 1 s for single-object calls or 30 s for cluster-wide LISTs breaks the SLO: find the call in 'Slowest calls'.",
     unit: "seconds",
     chart: "stat",
+    options: {},
     queries: [
       {
         id: "single",
@@ -111,6 +121,7 @@ export const PANELS: PanelDef[] = [
     hint: "If this rises with API latency, etcd is the cause: look at 'API vs etcd' and the etcd heatmap.",
     unit: "seconds",
     chart: "stat",
+    options: {},
     queries: [{ id: "p99", legend: "etcd p99", badAbove: 0.1, variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] }],
     absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
@@ -124,6 +135,7 @@ export const PANELS: PanelDef[] = [
     hint: "Any rejection means a priority level is saturated: see which flow schema in row 5.",
     unit: "perSecond",
     chart: "stat",
+    options: {},
     queries: [
       {
         id: "rejected",
@@ -144,7 +156,7 @@ export const PANELS: PanelDef[] = [
     hint: "At the limit, new requests queue or get 429: find the caller in the LIST and APF rows.",
     unit: "count",
     chart: "stat",
-    showInflightLimits: true,
+    options: { limits: INFLIGHT_LIMITS },
     queries: [
       {
         id: "inflight",
@@ -165,6 +177,7 @@ export const PANELS: PanelDef[] = [
     hint: "Non-zero means clients saw errors they will retry: find the verb and resource in 'Slowest calls'.",
     unit: "perSecond",
     chart: "stat",
+    options: {},
     queries: [
       { id: "terminated", legend: "terminated", badAbove: 0, variants: [{ expr: "sum(rate(apiserver_request_terminations_total[$__rate_interval]))" }] },
     ],
@@ -182,6 +195,7 @@ export const PANELS: PanelDef[] = [
     hint: "One server far above the others: clients pinned to it after a restart. A sudden step up: a new watcher fleet.",
     unit: "count",
     chart: "timeseries",
+    options: {},
     queries: [
       {
         id: "longrunning",
@@ -206,7 +220,7 @@ export const PANELS: PanelDef[] = [
     hint: "A resource with thousands of watches: find the DaemonSet or operator with the audit log's userAgent.",
     unit: "count",
     chart: "ranked-table",
-    rank: { by: "now", limit: 10, sparkline: "series" },
+    options: { rankBy: "now", limit: 10, sparkline: "series", rowHeader: "resource" },
     queries: nowAndOverTime("{{resource}}{{kind}}", [
       { expr: `sum by (group, resource) (apiserver_longrunning_requests{verb="WATCH"})` },
       { expr: "sum by (group, kind) (apiserver_registered_watchers)", note: "Using apiserver_registered_watchers by kind (Kubernetes ≤ 1.24)." },
@@ -224,7 +238,7 @@ export const PANELS: PanelDef[] = [
     hint: "A burst here with many watchers multiplies into CPU and network load on every API server.",
     unit: "perSecond",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "events",
@@ -246,7 +260,7 @@ export const PANELS: PanelDef[] = [
     hint: "A cluster-scope LIST of pods from every node: switch the client to an informer (WATCH) or add a field selector.",
     unit: "reqps",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "lists",
@@ -266,7 +280,7 @@ export const PANELS: PanelDef[] = [
     hint: "Fetched far above returned: selectors filter after reading everything; use indexed field selectors or pagination.",
     unit: "perSecond",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "returned",
@@ -296,7 +310,7 @@ export const PANELS: PanelDef[] = [
     hint: "Responses in the tens of MB: paginate (limit/continue) or narrow with label and field selectors.",
     unit: "bytes",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "size",
@@ -320,7 +334,7 @@ export const PANELS: PanelDef[] = [
     hint: "Pinned at the limit on one server: load is asymmetric; at the limit on all: raise the limits or cut the caller.",
     unit: "count",
     chart: "timeseries",
-    showInflightLimits: true,
+    options: { limits: INFLIGHT_LIMITS },
     queries: [
       {
         id: "inflight",
@@ -343,7 +357,7 @@ export const PANELS: PanelDef[] = [
     hint: "A level at 100 % queues and then rejects: give it more seats or find the flow that fills it (top flows).",
     unit: "percent",
     chart: "timeseries",
-    thresholds: [{ value: 100, label: "limit" }],
+    options: { thresholds: [{ value: 100, label: "limit" }] },
     queries: [
       {
         id: "utilization",
@@ -376,6 +390,7 @@ export const PANELS: PanelDef[] = [
     hint: "Current far below nominal: other levels borrowed its seats. Raise nominalConcurrencyShares for a starved level.",
     unit: "count",
     chart: "limits-table",
+    options: { rowLabel: "priority_level", rowHeader: "priority level", sortBy: "nominal", saturation: { used: "in-use", limit: "current", fallbackLimit: "nominal", ratio: 0.95 }, unlimitedRows: [{ value: "exempt", note: "never limited" }] },
     queries: [
       {
         id: "nominal",
@@ -411,7 +426,7 @@ export const PANELS: PanelDef[] = [
     hint: "A steady queue means the level is saturated; the flow schema names who is waiting.",
     unit: "count",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "inqueue",
@@ -431,7 +446,7 @@ export const PANELS: PanelDef[] = [
     hint: "Seconds of wait show up directly in client latency; the flow schema tells whose requests wait.",
     unit: "seconds",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "p99",
@@ -444,6 +459,7 @@ export const PANELS: PanelDef[] = [
       },
       {
         id: "p90",
+        dashed: true,
         legend: "{{flow_schema}} p90",
         variants: [
           {
@@ -464,7 +480,7 @@ export const PANELS: PanelDef[] = [
     hint: "The top flow during a saturation is the caller to fix: match the flow schema's subjects to a service account.",
     unit: "count",
     chart: "ranked-table",
-    rank: { by: "avg", limit: 10, sparkline: "series" },
+    options: { rankBy: "avg", limit: 10, sparkline: "series", rowHeader: "flow schema → priority level" },
     queries: [
       {
         id: "avg",
@@ -504,7 +520,7 @@ export const PANELS: PanelDef[] = [
     hint: "queue-full for one flow schema: that client floods its level; slow it down or give it its own priority level.",
     unit: "perSecond",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "rejected",
@@ -529,6 +545,7 @@ export const PANELS: PanelDef[] = [
     hint: "Long executions hold seats longer and starve the level; look for slow LISTs and webhooks.",
     unit: "seconds",
     chart: "timeseries",
+    options: {},
     queries: [
       {
         id: "p90",
@@ -554,7 +571,7 @@ export const PANELS: PanelDef[] = [
     hint: "One flow with long queues while others stay short: that client sends faster than its share.",
     unit: "count",
     chart: "timeseries",
-    maxSeries: 8,
+    options: { maxSeries: 8 },
     queries: [
       {
         id: "p99",
@@ -581,7 +598,7 @@ export const PANELS: PanelDef[] = [
     hint: "A LIST at the top: who sends it is in the audit log (userAgent); a write at the top: check webhooks and etcd.",
     unit: "seconds",
     chart: "ranked-table",
-    rank: { by: "p99", limit: 5, sparkline: "series" },
+    options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "verb and resource" },
     queries: [
       {
         id: "p99",
@@ -619,6 +636,7 @@ export const PANELS: PanelDef[] = [
     hint: "A new slow band: hover it for the bucket, then find the call in 'Slowest calls'.",
     unit: "seconds",
     chart: "heatmap",
+    options: {},
     queries: [
       {
         id: "buckets",
@@ -639,6 +657,7 @@ export const PANELS: PanelDef[] = [
     hint: "A slow band here at the same time as in the API heatmap: etcd is the bottleneck (disk, size, defrag).",
     unit: "seconds",
     chart: "heatmap",
+    options: {},
     queries: [{ id: "buckets", legend: "{{le}}", variants: [{ expr: "sum by (le) (increase(etcd_request_duration_seconds_bucket[$__rate_interval]))" }] }],
     absentReason: "etcd_request_duration_seconds_bucket is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
@@ -653,6 +672,7 @@ export const PANELS: PanelDef[] = [
     hint: "Rising together: etcd is the cause. API rising alone: queueing, webhooks or expensive LISTs in the API server.",
     unit: "seconds",
     chart: "timeseries",
+    options: {},
     queries: [
       { id: "api", legend: "API p99", variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", NON_STREAMING) }] },
       { id: "etcd", legend: "etcd p99", variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] },
@@ -669,7 +689,7 @@ export const PANELS: PanelDef[] = [
     hint: "A slow `list` on one resource: too many objects of that kind; a slow `update`: etcd disk or contention.",
     unit: "seconds",
     chart: "ranked-table",
-    rank: { by: "p99", limit: 5, sparkline: "series" },
+    options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "operation and resource" },
     queries: [
       {
         id: "p99",
@@ -701,7 +721,7 @@ export const PANELS: PanelDef[] = [
     hint: "A webhook near its timeout slows every write it matches: check its pods or narrow its rules.",
     unit: "seconds",
     chart: "timeseries",
-    maxSeries: 4,
+    options: { maxSeries: 4 },
     queries: [
       {
         id: "p90",
@@ -721,7 +741,7 @@ export const PANELS: PanelDef[] = [
     hint: "Tens of thousands of one kind (events, pods, secrets): LISTs of it must paginate and use informers.",
     unit: "count",
     chart: "ranked-table",
-    rank: { by: "now", limit: 10, sparkline: "series" },
+    options: { rankBy: "now", limit: 10, sparkline: "series", rowHeader: "resource" },
     queries: nowAndOverTime("{{resource}}", [
       { expr: "max by (group, resource) (apiserver_resource_objects)" },
       { expr: "max by (resource) (apiserver_storage_objects)", note: "Using apiserver_storage_objects (before 1.34)." },
@@ -739,10 +759,11 @@ export const PANELS: PanelDef[] = [
     hint: "Memory climbing with LIST storms: big responses are buffered; a sawtooth that drops to zero: a restart.",
     unit: "bytes",
     chart: "timeseries",
+    options: {},
     queries: [
-      { id: "memory", legend: "{{instance}}", unit: "bytes", variants: [{ expr: "max by (instance) (process_resident_memory_bytes)" }] },
-      { id: "cpu", legend: "{{instance}}", unit: "cores", variants: [{ expr: "max by (instance) (rate(process_cpu_seconds_total[$__rate_interval]))" }] },
-      { id: "goroutines", legend: "{{instance}}", unit: "count", variants: [{ expr: "max by (instance) (go_goroutines)" }] },
+      { id: "memory", caption: "memory", legend: "{{instance}}", unit: "bytes", variants: [{ expr: "max by (instance) (process_resident_memory_bytes)" }] },
+      { id: "cpu", caption: "CPU", legend: "{{instance}}", unit: "cores", variants: [{ expr: "max by (instance) (rate(process_cpu_seconds_total[$__rate_interval]))" }] },
+      { id: "goroutines", caption: "goroutines", legend: "{{instance}}", unit: "count", variants: [{ expr: "max by (instance) (go_goroutines)" }] },
     ],
     absentReason: "Process metrics are not scraped for this job.",
     emptyMessage: "No process samples in this range.",
@@ -757,6 +778,7 @@ export const PANELS: PanelDef[] = [
     hint: "An unavailable APIService (e.g. metrics-server) fails discovery for every client; deprecated calls break on upgrade.",
     unit: "count",
     chart: "timeseries",
+    options: {},
     queries: [
       {
         id: "unavailable",

@@ -1,9 +1,10 @@
 // A panel is data: what it shows, why an SRE looks at it, the PromQL behind it, and how to draw it.
 // Generic chart components render every panel from this; nothing panel-specific lives in components/.
+import type { ChartKind, ChartOptions } from "./kinds";
+
+export type { ChartKind } from "./kinds";
 
 export type Unit = "reqps" | "ratio" | "seconds" | "count" | "percent" | "bytes" | "perSecond" | "cores";
-
-export type ChartKind = "stat" | "timeseries" | "ranked-table" | "limits-table" | "heatmap";
 
 export const ROWS = [
   { id: "health", title: "Is the API server in trouble?" },
@@ -48,9 +49,14 @@ export interface PanelQuery {
   unit?: Unit;
   /** Above this value (in the query's unit) the reading is bad: stat tiles show it red. */
   badAbove?: number;
+  /** Drawn dashed: a secondary reading of the same series (p90 beside p99). */
+  dashed?: boolean;
+  /** Caption of this query's own small chart when its unit differs from the others' (memory beside CPU). */
+  caption?: string;
 }
 
-export interface PanelDef {
+/** What every panel declares, whatever its chart kind. */
+interface PanelCommon {
   /** Stable id: part of permalinks (/panel/<id>), so never renamed. */
   id: string;
   /** Number in panels.md, for cross-reference. */
@@ -62,20 +68,27 @@ export interface PanelDef {
   /** One line: what to do when it looks bad. */
   hint: string;
   unit: Unit;
-  chart: ChartKind;
   queries: PanelQuery[];
   /** Why no variant can apply on this cluster (the metric was removed, or the feature is off). */
   absentReason: string;
   /** Said when the metric exists but had no series in the range; good news reads as good news. */
   emptyMessage: string;
-  /** Horizontal reference lines (value in the panel's unit). */
-  thresholds?: { value: number; label: string }[];
-  /** Draw the cluster's configured in-flight limits (400 read-only / 200 mutating by default). */
-  showInflightLimits?: boolean;
-  /** Most series to draw; the rest are counted in a "+N more" note (by peak value). */
-  maxSeries?: number;
-  /** Ranked tables: which instant query ranks the rows and how many rows. */
-  rank?: { by: string; limit: number; sparkline?: string };
   /** Wide panels take the whole row. */
   wide?: boolean;
+}
+
+/** A panel of one chart kind, with that kind's options. */
+export type PanelOf<K extends ChartKind> = PanelCommon & { chart: K; options: ChartOptions[K] };
+
+/** Keyed by chart kind: a ranked table cannot be declared without its ranking. */
+export type PanelDef = { [K in ChartKind]: PanelOf<K> }[ChartKind];
+
+/** What the browser knows of a panel: everything but its PromQL, which arrives with its data. */
+export type PanelMeta = { [K in ChartKind]: Omit<PanelOf<K>, "queries"> }[ChartKind];
+export type PanelMetaOf<K extends ChartKind> = Extract<PanelMeta, { chart: K }>;
+
+/** Strip the queries: the browser bundle carries no PromQL. */
+export function panelMeta(panel: PanelDef): PanelMeta {
+  const { queries: _queries, ...meta } = panel;
+  return meta;
 }

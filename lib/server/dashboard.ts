@@ -8,7 +8,8 @@ import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
 import { discoverCapabilities, discoverInstances, discoverJobs } from "./capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
 import type { LabelMatcher } from "./promql";
-import { POINTS_PER_PIXEL, queryWindow } from "./query-window";
+import { CHART_KINDS } from "../panels/kinds";
+import { queryWindow } from "./query-window";
 import { runPanel } from "./panel-data";
 
 /** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
@@ -62,6 +63,7 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
-  const window = queryWindow(req.start, Math.min(req.end, Math.floor(Date.now() / 1000)), req.width * POINTS_PER_PIXEL[panel.chart], cluster.scrapeIntervalSeconds);
-  return runPanel({ api, caps, panel, matchers, window, inflightLimits: cluster.inflightLimits, signal });
+  const window = queryWindow(req.start, Math.min(req.end, Math.floor(Date.now() / 1000)), req.width * CHART_KINDS[panel.chart].pointsPerPixel, cluster.scrapeIntervalSeconds);
+  const limits = { inflightReadOnly: cluster.inflightLimits.readOnly, inflightMutating: cluster.inflightLimits.mutating };
+  return runPanel({ api, caps, panel, matchers, window, limits, signal });
 }

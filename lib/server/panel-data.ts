@@ -3,7 +3,7 @@
 // turned into an arbitrary (billed) query, and the exact PromQL that ran is returned for display.
 import "server-only";
 import type { PrometheusApi, RangeSeries } from "./datasource/types";
-import type { PanelData, QueryResult } from "../api-schema";
+import type { ClusterLimits, PanelData, QueryResult } from "../api-schema";
 import { pickVariant, type Capabilities } from "./capabilities";
 import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { injectMatchers, type LabelMatcher } from "./promql";
@@ -20,11 +20,12 @@ export interface RunPanelArgs {
   panel: PanelDef;
   matchers: LabelMatcher[];
   window: QueryWindow;
-  inflightLimits?: { readOnly: number; mutating: number };
+  /** The cluster's configured limits; sent only to panels that draw them. */
+  limits?: ClusterLimits;
   signal?: AbortSignal;
 }
 
-export async function runPanel({ api, caps, panel, matchers, window, inflightLimits, signal }: RunPanelArgs): Promise<PanelData> {
+export async function runPanel({ api, caps, panel, matchers, window, limits, signal }: RunPanelArgs): Promise<PanelData> {
   const chosen = panel.queries.flatMap((query) => {
     const variant = pickVariant(query, caps);
     return variant ? [{ query, variant, index: query.variants.indexOf(variant) }] : [];
@@ -32,7 +33,7 @@ export async function runPanel({ api, caps, panel, matchers, window, inflightLim
   const base = {
     panelId: panel.id,
     window,
-    inflightLimits: panel.showInflightLimits ? inflightLimits : undefined,
+    limits: "limits" in panel.options && panel.options.limits?.length ? limits : undefined,
   };
   if (chosen.length === 0) {
     return { ...base, status: "absent", absentReason: panel.absentReason, queries: [], samplesProcessed: 0 };
@@ -65,5 +66,5 @@ async function runQuery(
     answer = range;
   }
   const { stats, warnings, cached = false } = answer;
-  return { id: query.id, legend: query.legend, type, expr, unit: query.unit, badAbove: query.badAbove, variant: index, note: variant.note, series, stats, cached, warnings };
+  return { id: query.id, legend: query.legend, type, expr, unit: query.unit, badAbove: query.badAbove, dashed: query.dashed, caption: query.caption, variant: index, note: variant.note, series, stats, cached, warnings };
 }

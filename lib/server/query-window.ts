@@ -24,18 +24,6 @@ export interface QueryWindow {
   evalTime: number;
 }
 
-/**
- * Points worth fetching per pixel of chart width, by chart kind. A line needs no more than one point per
- * two pixels to look exact; a heatmap cell narrower than ~5 px is noise; sparklines are a fraction of
- * their panel's width. Every point costs the backend samples, and AMP bills per sample.
- */
-export const POINTS_PER_PIXEL = {
-  timeseries: 1 / 2,
-  heatmap: 1 / 5,
-  stat: 1 / 5,
-  "ranked-table": 1 / 6,
-  "limits-table": 1 / 4,
-} as const;
 
 export function niceStep(seconds: number): number {
   for (const s of NICE_STEPS) if (s >= seconds) return s;

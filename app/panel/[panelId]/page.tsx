@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { SinglePanelPage } from "@/components/client-pages";
 import { getClusters } from "@/lib/server/config";
-import { PANELS_BY_ID } from "@/lib/panels/catalog";
+import { PANELS, PANELS_BY_ID } from "@/lib/panels/catalog";
+import { panelMeta } from "@/lib/panels/types";
 import { resolveRange } from "@/lib/time-range";
 
 export const dynamic = "force-dynamic";
@@ -48,7 +49,7 @@ export default async function PanelPage({ params }: Props) {
   const { panelId } = await params;
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <SinglePanelPage panelId={panelId} />
+      <SinglePanelPage panelId={panelId} panels={PANELS.map(panelMeta)} />
     </Suspense>
   );
 }
