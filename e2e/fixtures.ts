@@ -6,7 +6,7 @@ import { startAmpStandin, type AmpStandin } from "../test-support/amp-standin";
 import { startApp, type RunningApp } from "../test-support/app-server";
 import { scenarioPrometheus } from "../test-support/fixtures";
 import type { RunningPrometheus } from "../test-support/prometheus";
-import type { Scenario } from "../lib/scenario";
+import type { Scenario } from "../demo/scenario";
 
 export type BackendMode = "prometheus" | "amp";
 

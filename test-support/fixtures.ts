@@ -11,8 +11,8 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { availableParallelism, hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { finished } from "node:stream/promises";
-import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type K8sVersion, type Scenario, type ScenarioOptions } from "../lib/scenario";
-import { backfill, blockWindows, limiter, runPromtool } from "../scripts/scenario-cli";
+import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type K8sVersion, type Scenario, type ScenarioOptions } from "../demo/scenario";
+import { backfill, blockWindows, limiter, runPromtool } from "../demo/cli";
 import { startPrometheus, type RunningPrometheus } from "./prometheus";
 
 const ROOT = resolve(__dirname, "..");
@@ -145,12 +145,12 @@ let cachedGeneratorHash: string | null = null;
 /** Changes whenever the scenario code or the backfill changes, so stale fixtures are never reused. */
 function generatorHash(): string {
   if (cachedGeneratorHash) return cachedGeneratorHash;
-  const dir = join(ROOT, "lib", "scenario");
+  const dir = join(ROOT, "demo", "scenario");
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
     .sort()
     .map((f) => join(dir, f));
-  files.push(join(ROOT, "scripts", "scenario-cli.ts"));
+  files.push(join(ROOT, "demo", "cli.ts"));
   const h = createHash("sha256");
   for (const f of files) h.update(f.slice(ROOT.length)).update("\0").update(readFileSync(f)).update("\0");
   cachedGeneratorHash = h.digest("hex").slice(0, 12);

@@ -2,7 +2,7 @@
 // Kubernetes version the scenario models: data present (the scenario feeds every family), no errors,
 // and the incident found by the panels with numbers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { K8S_VERSIONS, STORM, type Scenario } from "../scenario";
+import { K8S_VERSIONS, STORM, type Scenario } from "../../demo/scenario";
 import { scenarioPrometheus } from "../../test-support/fixtures";
 import type { RunningPrometheus } from "../../test-support/prometheus";
 import { resetDataSourceState } from "./datasource";

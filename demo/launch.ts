@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { K8S_VERSIONS, type K8sVersion } from "../lib/scenario";
-import { freePort } from "../test-support/prometheus";
+import { K8S_VERSIONS, type K8sVersion } from "./scenario";
+import { freePort } from "./prometheus";
 
 const ROOT = join(__dirname, "..");
 const DATA = join(ROOT, ".data", "demo");
@@ -104,7 +104,7 @@ async function main() {
   console.log(`apiscope demo: generating the incident scenario (Kubernetes ${version}) and backfilling Prometheus…`);
   const backfill = spawnSync(
     process.execPath,
-    ["--import", "tsx", "scripts/scenario-cli.ts", "backfill", "--data", tsdb, "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!],
+    ["--import", "tsx", "demo/cli.ts", "backfill", "--data", tsdb, "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!],
     { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (backfill.status !== 0) {
@@ -117,7 +117,7 @@ async function main() {
   // 2. The live exporter continues the same story from the backfill's end.
   const exporterPort = await freePort();
   const exporter = start("exporter", process.execPath, [
-    "--import", "tsx", "scripts/exporter.ts", "--end", String(end), "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!, "--port-base", String(exporterPort),
+    "--import", "tsx", "demo/exporter.ts", "--end", String(end), "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!, "--port-base", String(exporterPort),
   ], { quiet: true });
   const targets = await new Promise<{ port: number; instance: string }[]>((resolve, reject) => {
     const rl = createInterface({ input: exporter.stdout! });

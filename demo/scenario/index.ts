@@ -4,7 +4,7 @@
 //   const s = createScenario({ end: defaultEnd(Date.now() / 1000) });
 //   s.scrape(s.timeline.hotInstance, s.timeline.stormEnd - 600)   // what /metrics showed then
 //
-// The same code drives the backfill (scripts/scenario-cli.ts), the live exporter (scripts/exporter.ts) and
+// The same code drives the backfill (demo/cli.ts), the live exporter (demo/exporter.ts) and
 // the tests, so all three tell exactly the same story.
 
 import type { FamilyInfo, SeriesInfo } from "./catalogue";

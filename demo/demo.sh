@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh prometheus
 export NEXT_TELEMETRY_DISABLED=1
-exec node --import tsx scripts/demo.ts "$@"
+exec node --import tsx demo/launch.ts "$@"

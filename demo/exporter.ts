@@ -1,7 +1,7 @@
 // Live exporter: one HTTP server per simulated API server, each serving /metrics (Prometheus text format
 // 0.0.4) for wall-clock now, from the same scenario as the backfill, so the story continues after `end`.
 //
-//   npx tsx scripts/exporter.ts --end UNIX --port-base P [--k8s-version V] [--seed N] [--scale N]
+//   npx tsx demo/exporter.ts --end UNIX --port-base P [--k8s-version V] [--seed N] [--scale N]
 //                               [--show-hidden-metrics-for-version 1.X] [--history-seconds N]
 //
 // Listens on 127.0.0.1:P, P+1, … and prints one JSON line once every port is listening:
@@ -9,8 +9,8 @@
 // Scrape it with job_name "apiserver" and static_configs `labels: {instance: …}`. SIGTERM/SIGINT stop it.
 import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
-import { createScenario, renderTextFormat } from "../lib/scenario";
-import { SCENARIO_ARG_OPTIONS, UsageError, scenarioOptionsFromArgs } from "./scenario-cli";
+import { createScenario, renderTextFormat } from "./scenario";
+import { SCENARIO_ARG_OPTIONS, UsageError, scenarioOptionsFromArgs } from "./cli";
 
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 

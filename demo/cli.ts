@@ -1,7 +1,7 @@
 // Writes the incident scenario as OpenMetrics, or backfills it into a Prometheus TSDB with promtool.
 //
-//   npx tsx scripts/scenario-cli.ts openmetrics --out FILE [options]
-//   npx tsx scripts/scenario-cli.ts backfill --data DIR [options]
+//   npx tsx demo/cli.ts openmetrics --out FILE [options]
+//   npx tsx demo/cli.ts backfill --data DIR [options]
 //
 // Options: --k8s-version 1.24|1.28|1.30|1.35 (1.30)  --seed N (1)  --scale N (1)  --end UNIX (defaultEnd(now))
 //          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X
@@ -23,7 +23,7 @@ import {
   type OpenMetricsStats,
   type Scenario,
   type ScenarioOptions,
-} from "../lib/scenario";
+} from "./scenario";
 
 const PROMTOOL = process.env.PROMTOOL_BIN ?? "/usr/bin/promtool";
 
@@ -203,15 +203,19 @@ export const SCENARIO_ARG_OPTIONS = {
 export class UsageError extends Error {}
 
 const USAGE = `usage:
-  scenario-cli.ts openmetrics --out FILE [options]
-  scenario-cli.ts backfill --data DIR [options]
+  demo/cli.ts openmetrics --out FILE [options]   (npm run scenario -- openmetrics …)
+  demo/cli.ts backfill --data DIR [options]
 options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X (only the previous minor)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" }, help: { type: "boolean" } }, strict: true });
-  if (values.help || (command !== "openmetrics" && command !== "backfill")) throw new UsageError(command ? `unknown command ${command}` : "missing command");
+  if (command === "--help" || command === "-h" || command === "help" || rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" } }, strict: true });
+  if (command !== "openmetrics" && command !== "backfill") throw new UsageError(command ? `unknown command ${command}` : "missing command");
   const opts = scenarioOptionsFromArgs(values);
   const log = (msg: string) => process.stderr.write(`scenario: ${msg}\n`);
   if (command === "openmetrics") {
@@ -230,7 +234,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 // Run only as a script (not when imported by tests or the fixtures helper).
-if (process.argv[1] && /scenario-cli\.[cm]?[tj]s$/.test(process.argv[1])) {
+if (process.argv[1] && /(^|[\\/])demo[\\/]cli\.[cm]?[tj]s$/.test(process.argv[1])) {
   main(process.argv.slice(2)).catch((err: unknown) => {
     if (err instanceof UsageError || (err instanceof Error && "code" in err && String((err as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))) {
       process.stderr.write(`${err.message}\n${USAGE}\n`);

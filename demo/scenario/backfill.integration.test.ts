@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROMETHEUS_BIN, PROMTOOL_BIN, freePort, startPrometheus, type RunningPrometheus } from "../../test-support/prometheus";
+import { PROMETHEUS_BIN, PROMTOOL_BIN, freePort, startPrometheus, type RunningPrometheus } from "../prometheus";
 import { createScenario, defaultEnd, type Scenario } from "./index";
 import { sumOf } from "./test-helpers";
 
@@ -33,7 +33,7 @@ describe("backfill with the CLI into a real Prometheus", () => {
   let prom: RunningPrometheus;
 
   beforeAll(async () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/scenario-cli.ts", "backfill", "--data", join(work, "tsdb"), "--history-seconds", "3600", "--end", String(end)], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "demo/cli.ts", "backfill", "--data", join(work, "tsdb"), "--history-seconds", "3600", "--end", String(end)], {
       cwd: ROOT,
       encoding: "utf8",
     });
@@ -81,7 +81,7 @@ describe("backfill with the CLI into a real Prometheus", () => {
   });
 
   it("the live exporter continues the backfilled story without counter resets", async () => {
-    const exporter = spawn(process.execPath, ["--import", "tsx", "scripts/exporter.ts", "--end", String(end), "--port-base", String(await freePort())], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const exporter = spawn(process.execPath, ["--import", "tsx", "demo/exporter.ts", "--end", String(end), "--port-base", String(await freePort())], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let live: RunningPrometheus | null = null;
     try {
       const targets = await new Promise<Array<{ port: number; instance: string }>>((res, rej) => {

@@ -3,12 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureEnd, replayTextScrape, scenarioPrometheus } from "../../test-support/fixtures";
-import { PROMETHEUS_BIN, type RunningPrometheus } from "../../test-support/prometheus";
-import { STORM, defaultEnd, type Scenario } from "./index";
+import { fixtureEnd, replayTextScrape, scenarioPrometheus } from "./fixtures";
+import { PROMETHEUS_BIN, type RunningPrometheus } from "./prometheus";
+import { STORM, defaultEnd, type Scenario } from "../demo/scenario";
 
-/** A copy of ../shared/reference/real-metrics (Apache-2.0, see test-support/data/README.md). */
-const REAL_SCRAPE = join(__dirname, "..", "..", "test-support", "data", "kube-apiserver-v1.30.0.prom");
+/** A copy of ../shared/reference/real-metrics (Apache-2.0, see data/README.md). */
+const REAL_SCRAPE = join(__dirname, "data", "kube-apiserver-v1.30.0.prom");
 
 async function instant(prom: RunningPrometheus, query: string, time: number) {
   const res = await fetch(`${prom.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query, time: String(time) }) });
