@@ -3,18 +3,18 @@
 // a log scale, colour = how many requests fell in that bucket during that step. Cells are drawn on a
 // <canvas> (720 × 24 SVG rects would be far too slow); axes, legend, tooltip, crosshair and the zoom
 // band are plain DOM on top, so they are crisp, themable and readable by tests. The canvas is
-// redrawn only when the data, the size or the theme changes, never on pointer moves.
+// redrawn only when the data, the size or the theme changes, never on pointer moves. Width and theme
+// come from the panel frame (useChartFrame): the heatmap measures nothing itself.
 
+import { rgb } from "d3-color";
 import {
   useCallback,
   useEffect,
-  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   type CSSProperties,
   type PointerEvent as ReactPointerEvent,
-  type RefObject,
 } from "react";
 import type { Series as RangeSeries } from "@/lib/api-schema";
 import {
@@ -22,23 +22,22 @@ import {
   bucketAtY,
   buildHeatmapMatrix,
   colorLevel,
-  formatAxisTime,
   formatBound,
   formatBucketRange,
   formatCount,
   formatCountShort,
-  formatTooltipTime,
   legendStops,
   logBands,
   nearestTimeIndex,
   paletteIndex,
-  timeTicks,
   yTicks,
   type HeatmapMatrix,
-  type TimeZoneMode,
-} from "../lib/heatmap";
+} from "@/lib/heatmap";
+import { formatAxisTime, formatDuration, formatTooltipTime, spansDays, timeTicks, type TimeZoneMode } from "@/lib/time-format";
+import { useChartFrame } from "./chart-frame";
 import { setCrosshair, useCrosshairSource, useCrosshairTime } from "./crosshair";
-import { PALETTE_STEPS, colourAtLevel, luminanceOf, paletteFor, type Palette } from "./heatmap-colors";
+import { PALETTE_STEPS, colourAtLevel, paletteFor, type HeatmapScale, type Palette } from "./heatmap-colors";
+import type { ThemeTokens } from "./theme";
 
 export interface HeatmapProps {
   /** Unique on the page; identifies this chart as a crosshair source. */
@@ -73,11 +72,6 @@ const MIN_X_LABEL_GAP_PX = 90;
 const DRAG_THRESHOLD_PX = 5;
 /** Past this fraction of the plot, the tooltip opens to the left / above the pointer. */
 const TOOLTIP_FLIP_FRACTION = 0.6;
-
-const MUTED = "var(--muted, #8b949e)";
-const FOREGROUND = "var(--fg, CanvasText)";
-const PANEL_BACKGROUND = "var(--bg-panel, Canvas)";
-const GRID = "var(--grid, rgba(128, 128, 128, 0.35))";
 
 // ---------------------------------------------------------------------------------------------
 // Data prepared once per data change
@@ -114,10 +108,9 @@ interface PlotGeometry {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** "#rrggbb" → one opaque RGBA pixel as a Uint32 in the platform's byte order (ImageData layout). */
-function packPixel(hex: string): number {
-  const n = parseInt(hex.slice(1), 16);
-  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+/** A CSS colour → one opaque RGBA pixel as a Uint32 in the platform's byte order (ImageData layout). */
+function packPixel(colour: string): number {
+  const { r, g, b } = rgb(colour);
   return (LITTLE_ENDIAN ? (255 << 24) | (b << 16) | (g << 8) | r : (r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
 }
 
@@ -148,6 +141,7 @@ function drawCells(
   range: { start: number; end: number; step: number },
   geometry: PlotGeometry,
   palette: Palette,
+  bucketLine: string,
 ): void {
   const dpr = geometry.devicePixelRatio;
   const widthDevice = Math.max(1, Math.round(geometry.width * dpr));
@@ -212,7 +206,7 @@ function drawCells(
   }
 
   // Faint lines between buckets: with 24 rows, neighbouring bands of similar colour otherwise merge.
-  ctx.fillStyle = "rgba(128, 128, 128, 0.18)";
+  ctx.fillStyle = bucketLine;
   for (let bucket = 1; bucket < bounds.length; bucket++) {
     ctx.fillRect(0, Math.round(yPixelEdges[bucket] * dpr) - 1, widthDevice, 1);
   }
@@ -221,77 +215,28 @@ function drawCells(
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-/** The element's width (CSS px) and the devicePixelRatio, kept current by a ResizeObserver. */
-function useElementWidth(ref: RefObject<HTMLElement | null>): { width: number; devicePixelRatio: number } {
-  const [size, setSize] = useState({ width: 0, devicePixelRatio: 1 });
-  useLayoutEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const measure = () =>
-      setSize((previous) => {
-        const width = element.clientWidth;
-        const devicePixelRatio = window.devicePixelRatio || 1;
-        return previous.width === width && previous.devicePixelRatio === devicePixelRatio ? previous : { width, devicePixelRatio };
-      });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    // Dragging the window to a screen of another density changes the ratio without a resize. A
-    // resolution query only reports leaving its value, so watch the new value after each change.
-    let resolution: MediaQueryList | null = null;
-    const watchResolution = () => {
-      resolution?.removeEventListener("change", onResolutionChange);
-      resolution = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-      resolution.addEventListener("change", onResolutionChange);
-    };
-    function onResolutionChange() {
-      measure();
-      watchResolution();
-    }
-    watchResolution();
-    return () => {
-      observer.disconnect();
-      resolution?.removeEventListener("change", onResolutionChange);
-    };
-  }, [ref]);
-  return size;
-}
-
 /**
- * Whether the heatmap sits on a dark background: the first opaque background among its ancestors
- * decides. Re-checked when the page switches theme (class/data-theme/style on <html> or <body>,
- * or the OS colour scheme), so the palette always contrasts with the panel.
+ * window.devicePixelRatio, kept current: dragging the window to a screen of another density changes
+ * it without a resize. A resolution query only reports leaving its value, so each change re-arms it.
  */
-function useDarkBackground(ref: RefObject<HTMLElement | null>): boolean {
-  const [dark, setDark] = useState(false);
-  // A layout effect, so a dark page never flashes the light palette on first paint.
-  useLayoutEffect(() => {
-    const evaluate = () => {
-      let node: HTMLElement | null = ref.current;
-      while (node) {
-        const colour = luminanceOf(getComputedStyle(node).backgroundColor);
-        if (colour && colour.alpha > 0.5) {
-          setDark(colour.luminance < 0.2);
-          return;
-        }
-        node = node.parentElement;
-      }
-      const scheme = getComputedStyle(document.documentElement).colorScheme;
-      setDark(/dark/.test(scheme) && (!/light/.test(scheme) || window.matchMedia("(prefers-color-scheme: dark)").matches));
+function useDevicePixelRatio(): number {
+  const [ratio, setRatio] = useState(() => (typeof window === "undefined" ? 1 : window.devicePixelRatio || 1));
+  useEffect(() => {
+    let resolution: MediaQueryList | null = null;
+    const watch = () => {
+      resolution?.removeEventListener("change", onChange);
+      const current = window.devicePixelRatio || 1;
+      setRatio(current);
+      resolution = window.matchMedia(`(resolution: ${current}dppx)`);
+      resolution.addEventListener("change", onChange);
     };
-    evaluate();
-    const observer = new MutationObserver(evaluate);
-    const options = { attributes: true, attributeFilter: ["class", "style", "data-theme"] };
-    observer.observe(document.documentElement, options);
-    observer.observe(document.body, options);
-    const scheme = window.matchMedia("(prefers-color-scheme: dark)");
-    scheme.addEventListener("change", evaluate);
-    return () => {
-      observer.disconnect();
-      scheme.removeEventListener("change", evaluate);
-    };
-  }, [ref]);
-  return dark;
+    function onChange() {
+      watch();
+    }
+    watch();
+    return () => resolution?.removeEventListener("change", onChange);
+  }, []);
+  return ratio;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,10 +267,10 @@ export function Heatmap({
   label = "Latency heatmap",
   windowSeconds,
 }: HeatmapProps) {
-  const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { width: containerWidth, devicePixelRatio } = useElementWidth(containerRef);
-  const darkBackground = useDarkBackground(containerRef);
+  const { width: containerWidth, theme } = useChartFrame();
+  const devicePixelRatio = useDevicePixelRatio();
+  const styles = useMemo(() => heatmapStyles(theme), [theme]);
   const crosshairTime = useCrosshairTime();
   const crosshairSource = useCrosshairSource();
   const [hoveredState, setHovered] = useState<HoveredCell | null>(null);
@@ -341,20 +286,20 @@ export function Heatmap({
   const plotHeight = Math.max(20, height - TOP_PADDING - X_AXIS_HEIGHT - LEGEND_HEIGHT);
   const span = Math.max(end - start, 1e-9);
   const yPixelEdges = useMemo(() => bandPixelEdges({ edges: prepared.bandEdges }, plotHeight), [prepared, plotHeight]);
-  const palette = paletteFor(darkBackground);
+  const palette = paletteFor(theme.heatmapScale);
   const isEmpty = matrix.bounds.length === 0 || matrix.times.length === 0;
 
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || plotWidth <= 0 || isEmpty) return;
     const began = performance.now();
-    drawCells(canvas, prepared, yPixelEdges, { start, end, step }, { width: plotWidth, height: plotHeight, devicePixelRatio }, palette);
+    drawCells(canvas, prepared, yPixelEdges, { start, end, step }, { width: plotWidth, height: plotHeight, devicePixelRatio }, palette, theme.heatmapBucketLine);
     // Exposed for performance checks: the budget is well under one 16 ms frame.
     canvas.dataset.drawMs = (performance.now() - began).toFixed(2);
-  }, [prepared, yPixelEdges, start, end, step, plotWidth, plotHeight, devicePixelRatio, palette, isEmpty]);
+  }, [prepared, yPixelEdges, start, end, step, plotWidth, plotHeight, devicePixelRatio, palette, theme.heatmapBucketLine, isEmpty]);
 
   const yTickList = useMemo(() => yTicks(matrix.bounds, yPixelEdges, MIN_Y_LABEL_GAP_PX), [matrix.bounds, yPixelEdges]);
-  const multiDay = end - start > 86400;
+  const multiDay = spansDays(end - start);
   const xTickList = useMemo(
     () => timeTicks(start, end, plotWidth, MIN_X_LABEL_GAP_PX, timeZone),
     [start, end, plotWidth, timeZone],
@@ -407,9 +352,8 @@ export function Heatmap({
   };
 
   if (isEmpty) {
-    // Same container element as the full chart, so the size and theme observers keep watching it.
     return (
-      <div ref={containerRef} style={{ ...styles.container, ...styles.empty, height }}>
+      <div style={{ ...styles.container, ...styles.empty, width: containerWidth, height }}>
         No requests in this range
       </div>
     );
@@ -425,7 +369,7 @@ export function Heatmap({
     crosshairTime !== null && crosshairSource !== id && crosshairTime >= start && crosshairTime <= end ? crosshairTime : null;
 
   return (
-    <div ref={containerRef} style={{ ...styles.container, height }}>
+    <div style={{ ...styles.container, width: containerWidth, height }}>
       <div
         style={{ ...styles.plot, left: Y_AXIS_WIDTH, top: TOP_PADDING, width: plotWidth, height: plotHeight }}
         onPointerMove={handlePointerMove}
@@ -442,6 +386,7 @@ export function Heatmap({
             top={yPixelEdges[hovered.bucket + 1]}
             bottom={yPixelEdges[hovered.bucket]}
             plotWidth={plotWidth}
+            styles={styles}
           />
         )}
         {otherChartCrosshair !== null && (
@@ -455,12 +400,13 @@ export function Heatmap({
         )}
       </div>
 
-      <YAxis ticks={yTickList} />
-      <XAxis ticks={xTickList} xOf={xOf} plotHeight={plotHeight} timeZone={timeZone} withDate={multiDay} />
+      <YAxis ticks={yTickList} styles={styles} />
+      <XAxis ticks={xTickList} xOf={xOf} plotHeight={plotHeight} timeZone={timeZone} withDate={multiDay} styles={styles} />
       <Legend
         minPositive={matrix.minPositive}
         max={matrix.max}
-        darkBackground={darkBackground}
+        scale={theme.heatmapScale}
+        styles={styles}
         hoveredCount={hovered ? matrix.counts[hovered.bucket][hovered.timeIndex] : null}
         top={TOP_PADDING + plotHeight + X_AXIS_HEIGHT}
       />
@@ -473,6 +419,7 @@ export function Heatmap({
           timeZone={timeZone}
           withDate={multiDay}
           windowSeconds={windowSeconds}
+          styles={styles}
         />
       )}
     </div>
@@ -484,13 +431,14 @@ export default Heatmap;
 // ---------------------------------------------------------------------------------------------
 // Parts
 
-function HoveredCellOutline(props: { left: number; right: number; top: number; bottom: number; plotWidth: number }) {
+function HoveredCellOutline(props: { left: number; right: number; top: number; bottom: number; plotWidth: number; styles: HeatmapStyles }) {
+  const { styles } = props;
   const left = Math.max(0, props.left);
   const right = Math.min(props.plotWidth, props.right);
   return <div style={{ ...styles.cellOutline, left: left - 1, top: props.top - 1, width: Math.max(1, right - left) + 2, height: props.bottom - props.top + 2 }} />;
 }
 
-function YAxis({ ticks }: { ticks: { position: number; label: string }[] }) {
+function YAxis({ ticks, styles }: { ticks: { position: number; label: string }[]; styles: HeatmapStyles }) {
   return (
     <div aria-hidden style={{ ...styles.yAxis, top: TOP_PADDING, width: Y_AXIS_WIDTH - 6 }}>
       {ticks.map((tick) => (
@@ -502,7 +450,8 @@ function YAxis({ ticks }: { ticks: { position: number; label: string }[] }) {
   );
 }
 
-function XAxis(props: { ticks: number[]; xOf: (t: number) => number; plotHeight: number; timeZone: TimeZoneMode; withDate: boolean }) {
+function XAxis(props: { ticks: number[]; xOf: (t: number) => number; plotHeight: number; timeZone: TimeZoneMode; withDate: boolean; styles: HeatmapStyles }) {
+  const { styles } = props;
   return (
     <div aria-hidden style={{ ...styles.xAxis, left: Y_AXIS_WIDTH, top: TOP_PADDING + props.plotHeight }}>
       {props.ticks.map((t) => (
@@ -516,16 +465,16 @@ function XAxis(props: { ticks: number[]; xOf: (t: number) => number; plotHeight:
 
 const LEGEND_BAR_WIDTH = 160;
 
-function Legend(props: { minPositive: number; max: number; darkBackground: boolean; hoveredCount: number | null; top: number }) {
-  const { minPositive, max, darkBackground } = props;
+function Legend(props: { minPositive: number; max: number; scale: HeatmapScale; hoveredCount: number | null; top: number; styles: HeatmapStyles }) {
+  const { minPositive, max, scale, styles } = props;
   const stops = useMemo(() => legendStops(minPositive, max, 8), [minPositive, max]);
   // Memoized: every crosshair move on the page re-renders the heatmap, the gradient never changes.
   const gradient = useMemo(
     () =>
       `linear-gradient(to right, ${stops
-        .map((s) => `${colourAtLevel(darkBackground, s.level)} ${(s.offset * 100).toFixed(1)}%`)
+        .map((s) => `${colourAtLevel(scale, s.level)} ${(s.offset * 100).toFixed(1)}%`)
         .join(", ")})`,
-    [stops, darkBackground],
+    [stops, scale],
   );
   if (stops.length === 0) {
     return <div style={{ ...styles.legend, top: props.top }}>No requests in this range</div>;
@@ -554,9 +503,10 @@ function Tooltip(props: {
   timeZone: TimeZoneMode;
   withDate: boolean;
   windowSeconds?: number;
+  styles: HeatmapStyles;
 }) {
-  const { matrix, cell } = props;
-  const window = props.windowSeconds ? (props.windowSeconds % 60 === 0 ? `${props.windowSeconds / 60} min` : `${props.windowSeconds} s`) : null;
+  const { matrix, cell, styles } = props;
+  const window = props.windowSeconds ? formatDuration(props.windowSeconds) : null;
   const time = matrix.times[cell.timeIndex];
   const bounds = matrix.bounds[cell.bucket];
   const count = matrix.counts[cell.bucket][cell.timeIndex];
@@ -587,47 +537,51 @@ function Tooltip(props: {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Styles (inline: theme comes from the page's CSS variables, with fallbacks for either scheme)
+// Styles (inline, from the theme tokens the frame provides)
 
-const styles = {
-  container: { position: "relative", width: "100%", color: FOREGROUND, fontSize: 11, userSelect: "none" },
-  empty: {
-    display: "flex",
-    alignItems: "center",
-    justifyContent: "center",
-    width: "100%",
-    color: MUTED,
-    fontSize: 13,
-  },
-  // Axis lines as a shadow, not a border: a border would offset the canvas from the pointer maths.
-  plot: { position: "absolute", cursor: "crosshair", touchAction: "pan-y", boxShadow: `-1px 1px 0 0 ${GRID}` },
-  canvas: { display: "block", width: "100%", height: "100%" },
-  crosshair: { position: "absolute", top: 0, bottom: 0, width: 0, borderLeft: `1px dashed ${FOREGROUND}`, opacity: 0.7, pointerEvents: "none" },
-  selection: { position: "absolute", top: 0, bottom: 0, background: "rgba(120, 160, 255, 0.22)", border: "1px solid rgba(120, 160, 255, 0.7)", pointerEvents: "none" },
-  cellOutline: { position: "absolute", border: `1px solid ${FOREGROUND}`, boxSizing: "border-box", pointerEvents: "none" },
-  yAxis: { position: "absolute", left: 0, bottom: 0, pointerEvents: "none" },
-  yLabel: { position: "absolute", right: 0, transform: "translateY(-50%)", color: MUTED, whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
-  xAxis: { position: "absolute", right: RIGHT_PADDING, height: X_AXIS_HEIGHT, pointerEvents: "none" },
-  xLabel: { position: "absolute", top: 4, transform: "translateX(-50%)", color: MUTED, whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
-  legend: { position: "absolute", left: Y_AXIS_WIDTH, right: RIGHT_PADDING, height: LEGEND_HEIGHT, display: "flex", alignItems: "center", justifyContent: "flex-end", gap: 6, color: MUTED },
-  legendTitle: { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", minWidth: 0 },
-  legendBar: { position: "relative", display: "inline-block", flex: `0 1 ${LEGEND_BAR_WIDTH}px`, minWidth: 60, height: 10, borderRadius: 2 },
-  legendMarker: { position: "absolute", top: -3, bottom: -3, width: 2, marginLeft: -1, background: FOREGROUND },
-  tooltip: {
-    position: "absolute",
-    zIndex: 2,
-    pointerEvents: "none",
-    padding: "6px 8px",
-    borderRadius: 4,
-    background: PANEL_BACKGROUND,
-    color: FOREGROUND,
-    border: `1px solid ${GRID}`,
-    boxShadow: "0 2px 8px rgba(0, 0, 0, 0.25)",
-    whiteSpace: "nowrap",
-    lineHeight: 1.45,
-    fontVariantNumeric: "tabular-nums",
-  },
-  tooltipTime: { color: MUTED },
-  tooltipCount: { fontWeight: 600 },
-  tooltipShare: { color: MUTED },
-} satisfies Record<string, CSSProperties>;
+type HeatmapStyles = ReturnType<typeof heatmapStyles>;
+
+function heatmapStyles(theme: ThemeTokens) {
+  const { fg, muted, grid, bgPanel } = theme;
+  return {
+    container: { position: "relative", color: fg, fontSize: 11, userSelect: "none" },
+    empty: {
+      display: "flex",
+      alignItems: "center",
+      justifyContent: "center",
+      color: muted,
+      fontSize: 13,
+    },
+    // Axis lines as a shadow, not a border: a border would offset the canvas from the pointer maths.
+    plot: { position: "absolute", cursor: "crosshair", touchAction: "pan-y", boxShadow: `-1px 1px 0 0 ${grid}` },
+    canvas: { display: "block", width: "100%", height: "100%" },
+    crosshair: { position: "absolute", top: 0, bottom: 0, width: 0, borderLeft: `1px dashed ${fg}`, opacity: 0.7, pointerEvents: "none" },
+    selection: { position: "absolute", top: 0, bottom: 0, background: theme.heatmapSelectionFill, border: `1px solid ${theme.heatmapSelectionBorder}`, pointerEvents: "none" },
+    cellOutline: { position: "absolute", border: `1px solid ${fg}`, boxSizing: "border-box", pointerEvents: "none" },
+    yAxis: { position: "absolute", left: 0, bottom: 0, pointerEvents: "none" },
+    yLabel: { position: "absolute", right: 0, transform: "translateY(-50%)", color: muted, whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
+    xAxis: { position: "absolute", right: RIGHT_PADDING, height: X_AXIS_HEIGHT, pointerEvents: "none" },
+    xLabel: { position: "absolute", top: 4, transform: "translateX(-50%)", color: muted, whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
+    legend: { position: "absolute", left: Y_AXIS_WIDTH, right: RIGHT_PADDING, height: LEGEND_HEIGHT, display: "flex", alignItems: "center", justifyContent: "flex-end", gap: 6, color: muted },
+    legendTitle: { whiteSpace: "nowrap", overflow: "hidden", textOverflow: "ellipsis", minWidth: 0 },
+    legendBar: { position: "relative", display: "inline-block", flex: `0 1 ${LEGEND_BAR_WIDTH}px`, minWidth: 60, height: 10, borderRadius: 2 },
+    legendMarker: { position: "absolute", top: -3, bottom: -3, width: 2, marginLeft: -1, background: fg },
+    tooltip: {
+      position: "absolute",
+      zIndex: 2,
+      pointerEvents: "none",
+      padding: "6px 8px",
+      borderRadius: 4,
+      background: bgPanel,
+      color: fg,
+      border: `1px solid ${grid}`,
+      boxShadow: "0 2px 8px rgba(0, 0, 0, 0.25)",
+      whiteSpace: "nowrap",
+      lineHeight: 1.45,
+      fontVariantNumeric: "tabular-nums",
+    },
+    tooltipTime: { color: muted },
+    tooltipCount: { fontWeight: 600 },
+    tooltipShare: { color: muted },
+  } satisfies Record<string, CSSProperties>;
+}

@@ -2,13 +2,14 @@
 // rows and the viewed panel. Pure functions here; the React hook lives in components/.
 import { z } from "zod";
 import { ROWS, type RowId } from "./panels/types";
+import type { TimeZoneMode } from "./time-format";
 import { DEFAULT_FROM, DEFAULT_TO } from "./time-range";
+
+export type { TimeZoneMode };
 
 export const REFRESH_CHOICES = ["off", "10s", "30s", "1m", "5m"] as const;
 export type Refresh = (typeof REFRESH_CHOICES)[number];
 export const REFRESH_MS: Record<Refresh, number | null> = { off: null, "10s": 10_000, "30s": 30_000, "1m": 60_000, "5m": 300_000 };
-
-export type TimeZoneMode = "local" | "utc";
 
 export interface DashboardState {
   cluster: string | null;

@@ -1,6 +1,7 @@
 // Turns Prometheus histogram buckets (one range series per `le`, cumulative counts) into a heatmap
 // matrix, plus the pure display helpers the heatmap component needs (bound labels, log-scale bands,
-// colour levels, time ticks). No DOM here, so all of it is unit-tested.
+// colour levels, the nearest column to a time). No DOM here, so all of it is unit-tested. Time labels
+// and ticks live in lib/time-format.ts, colours in components/heatmap-colors.ts.
 //
 // Why de-cumulate ourselves: `sum by (le) (increase(..._bucket[w]))` returns, for each `le`, how many
 // requests took ≤ le. A heatmap cell must show how many fell *in* the bucket, i.e. cum(le_i) −
@@ -286,56 +287,7 @@ export function legendStops(minPositive: number, max: number, stopCount = 8): Le
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time axis
-
-export type TimeZoneMode = "utc" | "local";
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function clockParts(unixSeconds: number, zone: TimeZoneMode) {
-  const d = new Date(unixSeconds * 1000);
-  return zone === "utc"
-    ? { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() }
-    : { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
-}
-
-/** "14:32:30", or "2025-05-01 14:32:30" when the range spans days and the date matters. */
-export function formatTooltipTime(unixSeconds: number, zone: TimeZoneMode, withDate = false): string {
-  const p = clockParts(unixSeconds, zone);
-  const clock = `${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}`;
-  return withDate ? `${p.y}-${pad2(p.mo)}-${pad2(p.d)} ${clock}` : clock;
-}
-
-/** "14:30", or "05-01 14:30" on multi-day ranges. */
-export function formatAxisTime(unixSeconds: number, zone: TimeZoneMode, withDate = false): string {
-  const p = clockParts(unixSeconds, zone);
-  const clock = `${pad2(p.h)}:${pad2(p.mi)}`;
-  return withDate ? `${pad2(p.mo)}-${pad2(p.d)} ${clock}` : clock;
-}
-
-const TICK_INTERVALS_SECONDS = [
-  60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
-];
-
-/**
- * Times for x labels between start and end, on round clock times in the chosen zone
- * (every 5 min at :00, :05 …), at least `minGapPx` apart on a plot `widthPx` wide.
- */
-export function timeTicks(start: number, end: number, widthPx: number, minGapPx: number, zone: TimeZoneMode): number[] {
-  const span = end - start;
-  if (!(span > 0) || widthPx <= 0) return [];
-  const minInterval = (span * minGapPx) / widthPx;
-  const interval = TICK_INTERVALS_SECONDS.find((i) => i >= minInterval) ?? Math.ceil(minInterval / 604800) * 604800;
-  // Align to the zone's clock: local midnight/hours are offset from UTC ones.
-  const offsetSeconds = zone === "local" ? -new Date(start * 1000).getTimezoneOffset() * 60 : 0;
-  const ticks: number[] = [];
-  for (let t = Math.ceil((start + offsetSeconds) / interval) * interval - offsetSeconds; t <= end; t += interval) {
-    ticks.push(t);
-  }
-  return ticks;
-}
+// Time axis (labels and ticks are lib/time-format.ts's, shared with the line charts)
 
 /** Index of the time nearest to `time` in an ascending array, or -1 when empty. */
 export function nearestTimeIndex(times: number[], time: number): number {

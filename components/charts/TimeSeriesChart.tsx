@@ -1,14 +1,16 @@
 "use client";
 // Line chart for every time-series panel (recharts, SVG). Shares the page crosshair, zooms by dragging.
-import { useEffect, useMemo, useRef, useState } from "react";
-import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+// Its width and colours come from the panel frame (useChartFrame): recharts gets an explicit width
+// and measures nothing.
+import { useMemo, useState, type CSSProperties } from "react";
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { Point } from "@/lib/api-schema";
-import type { TimeZoneMode } from "@/lib/dashboard-state";
 import { formatValue } from "@/lib/format";
 import type { Unit } from "@/lib/panels/types";
-import { timeTicks } from "@/lib/heatmap";
-import { axisTimeFormatter, formatTime } from "@/lib/time-format";
+import { axisTimeFormatter, formatTime, timeTicks, type TimeZoneMode } from "@/lib/time-format";
+import { useChartFrame } from "../chart-frame";
 import { setCrosshair, useCrosshairSource, useCrosshairTime } from "../crosshair";
+import type { ThemeTokens } from "../theme";
 
 export interface ChartLine {
   key: string;
@@ -30,6 +32,11 @@ export interface TimeSeriesChartProps {
   onZoom?: (from: number, to: number) => void;
   /** sparkline mode: no axes, no tooltip, no zoom */
   compact?: boolean;
+  /**
+   * Width in CSS px, overriding the frame's (useChartFrame().width): for a chart that gets only part
+   * of the frame, such as a sparkline in a table column.
+   */
+  width?: number;
 }
 
 type Row = Record<string, number | null> & { t: number };
@@ -68,12 +75,12 @@ interface TooltipPayloadItem {
   name?: string;
 }
 
-function ChartTooltip(props: { active?: boolean; label?: number; payload?: TooltipPayloadItem[]; unit: Unit; tz: TimeZoneMode }) {
-  const { active, label, payload, unit, tz } = props;
+function ChartTooltip(props: { active?: boolean; label?: number; payload?: TooltipPayloadItem[]; unit: Unit; tz: TimeZoneMode; theme: ThemeTokens }) {
+  const { active, label, payload, unit, tz, theme } = props;
   if (!active || label === undefined || !payload?.length) return null;
   const items = [...payload].sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
   return (
-    <div data-testid="chart-tooltip" data-time={label} style={tooltipStyle}>
+    <div data-testid="chart-tooltip" data-time={label} style={{ ...tooltipStyle, background: theme.bgPanel, border: `1px solid ${theme.border}` }}>
       <div style={{ fontWeight: 600, marginBottom: 4 }}>{formatTime(label, tz, { date: true, seconds: true })}</div>
       {items.map((it) => (
         <div key={String(it.dataKey)} data-series={it.name} data-value={it.value ?? ""} style={{ display: "flex", gap: 8, justifyContent: "space-between" }}>
@@ -87,9 +94,7 @@ function ChartTooltip(props: { active?: boolean; label?: number; payload?: Toolt
   );
 }
 
-const tooltipStyle: React.CSSProperties = {
-  background: "var(--bg-panel)",
-  border: "1px solid var(--border)",
+const tooltipStyle: CSSProperties = {
   borderRadius: 4,
   padding: "6px 8px",
   fontSize: 12,
@@ -97,112 +102,107 @@ const tooltipStyle: React.CSSProperties = {
   boxShadow: "0 2px 8px rgba(0,0,0,.2)",
 };
 
-export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom, compact = false }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom, compact = false, width: widthOverride }: TimeSeriesChartProps) {
+  const frame = useChartFrame();
+  const { theme } = frame;
+  const width = Math.max(0, widthOverride ?? frame.width);
   const rows = useMemo(() => toRows(lines), [lines]);
   const crosshair = useCrosshairTime(!compact);
   const crosshairSource = useCrosshairSource(!compact);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
   // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(800);
-  useEffect(() => {
-    if (compact || !box.current) return;
-    const ro = new ResizeObserver((e) => setWidth(e[0]?.contentRect.width ?? 800));
-    ro.observe(box.current);
-    return () => ro.disconnect();
-  }, [compact]);
   const ticks = useMemo(() => (compact ? undefined : timeTicks(start, end, Math.max(width - 90, 100), 80, tz)), [compact, start, end, width, tz]);
 
   const label = (s: { activeLabel?: unknown }) => (typeof s?.activeLabel === "number" ? s.activeLabel : Number(s?.activeLabel));
 
   return (
-    <div ref={box} data-testid="timeseries-chart" data-chart-id={id} style={{ width: "100%", height, userSelect: "none" }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart
-          data={rows}
-          margin={compact ? { top: 2, right: 2, bottom: 2, left: 2 } : { top: 8, right: 12, bottom: 0, left: 4 }}
-          onMouseMove={(s) => {
-            if (compact) return;
-            const t = label(s as { activeLabel?: unknown });
-            if (!Number.isFinite(t)) return;
-            setCrosshair(t, id);
-            if (drag) setDrag({ from: drag.from, to: t });
-          }}
-          onMouseLeave={() => {
-            if (compact) return;
-            setCrosshair(null, null);
-            setDrag(null);
-          }}
-          onMouseDown={(s) => {
-            if (compact || !onZoom) return;
-            const t = label(s as { activeLabel?: unknown });
-            if (Number.isFinite(t)) setDrag({ from: t, to: t });
-          }}
-          onMouseUp={() => {
-            if (drag && onZoom && drag.from !== drag.to) onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
-            setDrag(null);
-          }}
-        >
-          {!compact && <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" vertical={false} />}
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={[start, end]}
-            allowDataOverflow
-            hide={compact}
-            tickFormatter={tickFormat}
-            ticks={ticks}
-            stroke="var(--muted)"
-            fontSize={11}
-            minTickGap={20}
+    <div data-testid="timeseries-chart" data-chart-id={id} style={{ width, height, userSelect: "none" }}>
+      <LineChart
+        width={width}
+        height={height}
+        data={rows}
+        margin={compact ? { top: 2, right: 2, bottom: 2, left: 2 } : { top: 8, right: 12, bottom: 0, left: 4 }}
+        onMouseMove={(s) => {
+          if (compact) return;
+          const t = label(s as { activeLabel?: unknown });
+          if (!Number.isFinite(t)) return;
+          setCrosshair(t, id);
+          if (drag) setDrag({ from: drag.from, to: t });
+        }}
+        onMouseLeave={() => {
+          if (compact) return;
+          setCrosshair(null, null);
+          setDrag(null);
+        }}
+        onMouseDown={(s) => {
+          if (compact || !onZoom) return;
+          const t = label(s as { activeLabel?: unknown });
+          if (Number.isFinite(t)) setDrag({ from: t, to: t });
+        }}
+        onMouseUp={() => {
+          if (drag && onZoom && drag.from !== drag.to) onZoom(Math.min(drag.from, drag.to), Math.max(drag.from, drag.to));
+          setDrag(null);
+        }}
+      >
+        {!compact && <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" vertical={false} />}
+        <XAxis
+          dataKey="t"
+          type="number"
+          scale="time"
+          domain={[start, end]}
+          allowDataOverflow
+          hide={compact}
+          tickFormatter={tickFormat}
+          ticks={ticks}
+          stroke={theme.muted}
+          fontSize={11}
+          minTickGap={20}
+        />
+        <YAxis
+          hide={compact}
+          width={72}
+          stroke={theme.muted}
+          fontSize={11}
+          tickFormatter={(v: number) => formatValue(v, unit)}
+          domain={[0, "auto"]}
+        />
+        {!compact && (
+          <Tooltip
+            content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} theme={theme} />}
+            isAnimationActive={false}
+            cursor={{ stroke: theme.muted, strokeWidth: 1 }}
+            wrapperStyle={{ zIndex: 10 }}
           />
-          <YAxis
-            hide={compact}
-            width={72}
-            stroke="var(--muted)"
-            fontSize={11}
-            tickFormatter={(v: number) => formatValue(v, unit)}
-            domain={[0, "auto"]}
+        )}
+        {thresholds.map((th) => (
+          <ReferenceLine
+            key={th.label}
+            y={th.value}
+            stroke={th.color ?? theme.bad}
+            strokeDasharray="6 4"
+            ifOverflow="extendDomain"
+            label={compact ? undefined : { value: th.label, position: "insideTopRight", fill: theme.muted, fontSize: 11 }}
           />
-          {!compact && (
-            <Tooltip
-              content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} />}
-              isAnimationActive={false}
-              cursor={{ stroke: "var(--muted)", strokeWidth: 1 }}
-              wrapperStyle={{ zIndex: 10 }}
-            />
-          )}
-          {thresholds.map((th) => (
-            <ReferenceLine
-              key={th.label}
-              y={th.value}
-              stroke={th.color ?? "var(--bad)"}
-              strokeDasharray="6 4"
-              ifOverflow="extendDomain"
-              label={compact ? undefined : { value: th.label, position: "insideTopRight", fill: "var(--muted)", fontSize: 11 }}
-            />
-          ))}
-          {lines.map((l) => (
-            <Line
-              key={l.key}
-              dataKey={l.key}
-              name={l.name}
-              stroke={l.color}
-              strokeWidth={compact ? 1.25 : 1.5}
-              strokeDasharray={l.dashed ? "4 3" : undefined}
-              dot={(p: { index?: number; cx?: number; cy?: number }) => isolatedDot(rows, l.key, l.color, p)}
-              isAnimationActive={false}
-              connectNulls={false}
-            />
-          ))}
-          {crosshair !== null && crosshairSource !== id && !compact && crosshair >= start && crosshair <= end && (
-            <ReferenceLine x={crosshair} stroke="var(--accent)" strokeWidth={1} className="apiscope-crosshair" />
-          )}
-          {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--accent)" fillOpacity={0.15} />}
-        </LineChart>
-      </ResponsiveContainer>
+        ))}
+        {lines.map((l) => (
+          <Line
+            key={l.key}
+            dataKey={l.key}
+            name={l.name}
+            stroke={l.color}
+            strokeWidth={compact ? 1.25 : 1.5}
+            strokeDasharray={l.dashed ? "4 3" : undefined}
+            dot={(p: { index?: number; cx?: number; cy?: number }) => isolatedDot(rows, l.key, l.color, p)}
+            isAnimationActive={false}
+            connectNulls={false}
+          />
+        ))}
+        {crosshair !== null && crosshairSource !== id && !compact && crosshair >= start && crosshair <= end && (
+          <ReferenceLine x={crosshair} stroke={theme.accent} strokeWidth={1} className="apiscope-crosshair" />
+        )}
+        {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill={theme.accent} fillOpacity={0.15} />}
+      </LineChart>
     </div>
   );
 }
