@@ -8,6 +8,7 @@ import { formatValue } from "@/lib/format";
 import { CHART_KINDS } from "@/lib/panels/kinds";
 import type { PanelMeta } from "@/lib/panels/types";
 import { ApiRequestError } from "./api-client";
+import { ChartFrameProvider } from "./chart-frame";
 import { Chart } from "./charts/registry";
 import { usePanelData, widthBucket, type PanelView } from "./use-panel-data";
 
@@ -146,7 +147,10 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
           </div>
         ) : (
           <PanelErrorBoundary>
-            <Chart panel={panel} data={data} tz={tz} onZoom={onZoom} height={chartHeight} />
+            {/* The one measurement of the chart's width: every chart reads it from the frame. */}
+            <ChartFrameProvider width={width}>
+              <Chart panel={panel} data={data} tz={tz} onZoom={onZoom} height={chartHeight} />
+            </ChartFrameProvider>
           </PanelErrorBoundary>
         )}
       </div>

@@ -16,8 +16,13 @@ export const queryResultSchema = z.object({
   id: z.string(),
   legend: z.string(),
   type: z.enum(["range", "instant"]),
-  /** The exact PromQL that ran, after variables were injected: one click away for the SRE. */
+  /**
+   * The PromQL that gives these numbers, after variables were injected: one click away for the SRE. For a
+   * query derived on the server, what Prometheus would run for the same result.
+   */
   expr: z.string(),
+  /** Derived queries: the histogram read that was actually sent (shared by every panel of the view). */
+  readExpr: z.string().optional(),
   unit: z.string().optional(),
   badAbove: z.number().optional(),
   dashed: z.boolean().optional(),

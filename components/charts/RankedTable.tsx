@@ -2,14 +2,19 @@
 // The "ranked-table" kind: rows ranked by one query's value over the range, other queries as columns,
 // and a sparkline per row from a range query matched by labels.
 import { formatValue, legendFor } from "@/lib/format";
+import { useChartFrame } from "../chart-frame";
 import type { ChartProps } from "./registry";
 import { labelsKey } from "./series-lines";
 import { colorAt } from "./palette";
 import { TimeSeriesChart } from "./TimeSeriesChart";
 
+const SPARK_COLUMN = 0.3;
+
 export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
   const rank = panel.options;
   const header = (id: string) => rank.columnHeaders?.[id] ?? id;
+  // The sparkline column is 30 % of the table, less its cell padding.
+  const sparkWidth = Math.max(40, Math.floor(useChartFrame().width * SPARK_COLUMN) - 12);
   const ranking = data.queries.find((q) => q.id === rank.rankBy);
   const sparkQuery = data.queries.find((q) => q.id === rank.sparkline);
   const otherColumns = data.queries.filter((q) => q.type === "instant" && q.id !== rank.rankBy);
@@ -32,7 +37,7 @@ export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
               {header(c.id)}
             </th>
           ))}
-          {sparkQuery && <th style={{ width: "30%" }}>over the range</th>}
+          {sparkQuery && <th style={{ width: `${SPARK_COLUMN * 100}%` }}>over the range</th>}
         </tr>
       </thead>
       <tbody>
@@ -55,7 +60,7 @@ export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
               {sparkQuery && (
                 <td>
                   {spark && (
-                    <TimeSeriesChart id={`${panel.id}-row-${i}`} lines={[{ key: "v", name: "", color: colorAt(i), points: spark }]} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={28} compact />
+                    <TimeSeriesChart id={`${panel.id}-row-${i}`} lines={[{ key: "v", name: "", color: colorAt(i), points: spark }]} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={28} width={sparkWidth} compact />
                   )}
                 </td>
               )}

@@ -3,6 +3,7 @@
 // beside CPU), fixed thresholds and the cluster's configured limits as reference lines, and a legend.
 import type { PanelData } from "@/lib/api-schema";
 import type { Unit } from "@/lib/panels/types";
+import { autoFitColumnWidth, ChartFrameProvider, useChartFrame } from "../chart-frame";
 import type { ChartProps } from "./registry";
 import { limitLines } from "./limits";
 import { linesFor } from "./series-lines";
@@ -21,6 +22,9 @@ export function TimeSeriesPanel({ panel, data, tz, onZoom, height }: ChartProps<
   const { start, end } = data.window;
   const groups = byUnit(data.queries, panel.unit);
   const multiples = groups.size > 1;
+  const { width } = useChartFrame();
+  // Small multiples share the row: each gets its grid cell's width (minmax(280px, 1fr), gap 8).
+  const cellWidth = multiples ? autoFitColumnWidth(width, groups.size, 280, 8) : width;
   const thresholds = [...(panel.options.thresholds ?? []), ...limitLines(panel.options.limits, data.limits)];
   return (
     <div style={{ display: "grid", gridTemplateColumns: multiples ? "repeat(auto-fit, minmax(280px, 1fr))" : "1fr", gap: 8 }}>
@@ -29,7 +33,9 @@ export function TimeSeriesPanel({ panel, data, tz, onZoom, height }: ChartProps<
         return (
           <div key={unit}>
             {multiples && <div style={{ fontSize: 12, color: "var(--muted)" }}>{queries.map((q) => q.caption ?? q.id).join(", ")}</div>}
-            <TimeSeriesChart id={`${panel.id}-${unit}`} lines={lines} unit={unit} start={start} end={end} tz={tz} thresholds={multiples ? [] : thresholds} onZoom={onZoom} height={height} />
+            <ChartFrameProvider width={cellWidth}>
+              <TimeSeriesChart id={`${panel.id}-${unit}`} lines={lines} unit={unit} start={start} end={end} tz={tz} thresholds={multiples ? [] : thresholds} onZoom={onZoom} height={height} />
+            </ChartFrameProvider>
             <Legend lines={lines} hidden={hidden} />
           </div>
         );

@@ -2,10 +2,13 @@
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
+import { histogramQuery, NON_STREAMING } from "./histograms";
 import type { ClusterLimitRef } from "./kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "./types";
 
-const NON_STREAMING = `verb!~"WATCH|CONNECT"`;
+const API_LATENCY = "apiserver_request_duration_seconds";
+const ETCD_LATENCY = "etcd_request_duration_seconds";
+const APF_WAIT = "apiserver_flowcontrol_request_wait_duration_seconds";
 
 /** The server's --max-requests-inflight and --max-mutating-requests-inflight, from the cluster's configuration. */
 const INFLIGHT_LIMITS: ClusterLimitRef[] = [
@@ -96,18 +99,21 @@ export const PANELS: PanelDef[] = [
     chart: "stat",
     options: {},
     queries: [
-      {
-        id: "single",
-        legend: "single object",
-        badAbove: 1,
-        variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `${NON_STREAMING},scope="resource"`) }],
-      },
-      {
-        id: "cluster-list",
-        legend: "cluster LIST",
-        badAbove: 30,
-        variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", `verb="LIST",scope="cluster"`) }],
-      },
+      histogramQuery({ id: "single", legend: "single object", badAbove: 1 }, API_LATENCY, {
+        kind: "quantile",
+        q: 0.99,
+        by: [],
+        worstServer: true,
+        where: [NON_STREAMING, { label: "scope", op: "=", value: "resource" }],
+      }),
+      // NON_STREAMING changes nothing for LIST, but lets this share the family's one read with the others.
+      histogramQuery({ id: "cluster-list", legend: "cluster LIST", badAbove: 30 }, API_LATENCY, {
+        kind: "quantile",
+        q: 0.99,
+        by: [],
+        worstServer: true,
+        where: [NON_STREAMING, { label: "verb", op: "=", value: "LIST" }, { label: "scope", op: "=", value: "cluster" }],
+      }),
     ],
     absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No non-streaming requests in this range.",
@@ -122,7 +128,7 @@ export const PANELS: PanelDef[] = [
     unit: "seconds",
     chart: "stat",
     options: {},
-    queries: [{ id: "p99", legend: "etcd p99", badAbove: 0.1, variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] }],
+    queries: [histogramQuery({ id: "p99", legend: "etcd p99", badAbove: 0.1 }, ETCD_LATENCY, { kind: "quantile", q: 0.99, by: [], worstServer: true, where: [] })],
     absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
   },
@@ -448,27 +454,24 @@ export const PANELS: PanelDef[] = [
     chart: "timeseries",
     options: { maxSeries: 8 },
     queries: [
-      {
-        id: "p99",
-        legend: "{{flow_schema}} p99",
-        variants: [
-          {
-            expr: `${worstServerQuantile(0.99, "apiserver_flowcontrol_request_wait_duration_seconds_bucket", "", ["flow_schema", "priority_level"])} > 0`,
-          },
-        ],
-      },
-      {
-        id: "p90",
-        dashed: true,
-        legend: "{{flow_schema}} p90",
-        variants: [
-          {
-            expr: `${worstServerQuantile(0.9, "apiserver_flowcontrol_request_wait_duration_seconds_bucket", "", ["flow_schema", "priority_level"])} > 0`,
-          },
-        ],
-      },
+      histogramQuery({ id: "p99", legend: "{{flow_schema}} p99" }, APF_WAIT, {
+        kind: "quantile",
+        q: 0.99,
+        by: ["flow_schema", "priority_level"],
+        worstServer: true,
+        where: [],
+        onlyAboveZero: true,
+      }),
+      histogramQuery({ id: "p90", legend: "{{flow_schema}} p90", dashed: true }, APF_WAIT, {
+        kind: "quantile",
+        q: 0.9,
+        by: ["flow_schema", "priority_level"],
+        worstServer: true,
+        where: [],
+        onlyAboveZero: true,
+      }),
     ],
-    absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scraped: APF is disabled or dropped by the scrape.",
+absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scraped: APF is disabled or dropped by the scrape.",
     emptyMessage: "No request waited in an APF queue in this range.",
   },
   {
@@ -600,31 +603,30 @@ export const PANELS: PanelDef[] = [
     chart: "ranked-table",
     options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "verb and resource" },
     queries: [
-      {
-        id: "p99",
-        legend: "{{verb}} {{resource}}",
-        type: "instant",
-        variants: [
-          { expr: `histogram_quantile(0.99, sum by (le, verb, group, resource) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__range])))` },
-        ],
-      },
-      {
-        id: "p90",
-        legend: "{{verb}} {{resource}}",
-        type: "instant",
-        variants: [
-          { expr: `histogram_quantile(0.9, sum by (le, verb, group, resource) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__range])))` },
-        ],
-      },
-      {
-        id: "series",
-        legend: "{{verb}} {{resource}}",
-        variants: [
-          { expr: `histogram_quantile(0.99, sum by (le, verb, group, resource) (rate(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__rate_interval])))` },
-        ],
-      },
+      histogramQuery({ id: "p99", legend: "{{verb}} {{resource}}" }, API_LATENCY, {
+        kind: "quantile-over-range",
+        q: 0.99,
+        by: ["verb", "group", "resource"],
+        worstServer: false,
+        where: [NON_STREAMING],
+      }),
+      histogramQuery({ id: "p90", legend: "{{verb}} {{resource}}" }, API_LATENCY, {
+        kind: "quantile-over-range",
+        q: 0.9,
+        by: ["verb", "group", "resource"],
+        worstServer: false,
+        where: [NON_STREAMING],
+      }),
+      histogramQuery({ id: "series", legend: "{{verb}} {{resource}}" }, API_LATENCY, {
+        kind: "quantile",
+        q: 0.99,
+        by: ["verb", "group", "resource"],
+        worstServer: false,
+        where: [NON_STREAMING],
+        coarse: true,
+      }),
     ],
-    absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
+absentReason: "apiserver_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No non-streaming requests in this range.",
   },
   {
@@ -638,11 +640,7 @@ export const PANELS: PanelDef[] = [
     chart: "heatmap",
     options: {},
     queries: [
-      {
-        id: "buckets",
-        legend: "{{le}}",
-        variants: [{ expr: `sum by (le) (increase(apiserver_request_duration_seconds_bucket{${NON_STREAMING}}[$__rate_interval]))` }],
-      },
+      histogramQuery({ id: "buckets", legend: "{{le}}" }, API_LATENCY, { kind: "heatmap", where: [NON_STREAMING] }),
     ],
     absentReason: "apiserver_request_duration_seconds_bucket is not scraped for this job.",
     emptyMessage: "No non-streaming requests in this range.",
@@ -658,7 +656,7 @@ export const PANELS: PanelDef[] = [
     unit: "seconds",
     chart: "heatmap",
     options: {},
-    queries: [{ id: "buckets", legend: "{{le}}", variants: [{ expr: "sum by (le) (increase(etcd_request_duration_seconds_bucket[$__rate_interval]))" }] }],
+    queries: [histogramQuery({ id: "buckets", legend: "{{le}}" }, ETCD_LATENCY, { kind: "heatmap", where: [] })],
     absentReason: "etcd_request_duration_seconds_bucket is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
     wide: true,
@@ -674,8 +672,8 @@ export const PANELS: PanelDef[] = [
     chart: "timeseries",
     options: {},
     queries: [
-      { id: "api", legend: "API p99", variants: [{ expr: worstServerQuantile(0.99, "apiserver_request_duration_seconds_bucket", NON_STREAMING) }] },
-      { id: "etcd", legend: "etcd p99", variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket") }] },
+      histogramQuery({ id: "api", legend: "API p99" }, API_LATENCY, { kind: "quantile", q: 0.99, by: [], worstServer: true, where: [NON_STREAMING] }),
+      histogramQuery({ id: "etcd", legend: "etcd p99" }, ETCD_LATENCY, { kind: "quantile", q: 0.99, by: [], worstServer: true, where: [] }),
     ],
     absentReason: "Neither latency histogram is scraped for this job.",
     emptyMessage: "No requests in this range.",
@@ -691,23 +689,23 @@ export const PANELS: PanelDef[] = [
     chart: "ranked-table",
     options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "operation and resource" },
     queries: [
-      {
-        id: "p99",
-        legend: "{{operation}} {{type}}{{resource}}",
-        type: "instant",
-        variants: [
-          {
-            expr: "max by (operation, type, group, resource) (histogram_quantile(0.99, sum by (instance, le, operation, type, group, resource) (increase(etcd_request_duration_seconds_bucket[$__range]))))",
-          },
-        ],
-      },
-      {
-        id: "series",
-        legend: "{{operation}} {{type}}{{resource}}",
-        variants: [{ expr: worstServerQuantile(0.99, "etcd_request_duration_seconds_bucket", "", ["operation", "type", "group", "resource"]) }],
-      },
+      histogramQuery({ id: "p99", legend: "{{operation}} {{type}}{{resource}}" }, ETCD_LATENCY, {
+        kind: "quantile-over-range",
+        q: 0.99,
+        by: ["operation", "type", "group", "resource"],
+        worstServer: true,
+        where: [],
+      }),
+      histogramQuery({ id: "series", legend: "{{operation}} {{type}}{{resource}}" }, ETCD_LATENCY, {
+        kind: "quantile",
+        q: 0.99,
+        by: ["operation", "type", "group", "resource"],
+        worstServer: true,
+        where: [],
+        coarse: true,
+      }),
     ],
-    absentReason: "etcd_request_duration_seconds is not scraped for this job.",
+absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No etcd requests in this range.",
   },
 

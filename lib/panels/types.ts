@@ -37,12 +37,54 @@ export interface QueryVariant {
   note?: string;
 }
 
+/** A label matcher as data, e.g. { label: "verb", op: "!~", value: "WATCH|CONNECT" }. */
+export interface LabelFilter {
+  label: string;
+  op: "=" | "!=" | "=~" | "!~";
+  value: string;
+}
+
+/**
+ * What a query derives from a classic histogram, so the server can read the raw buckets once per view
+ * for every panel that needs them and compute the result itself (lib/server/plan).
+ * - quantile: a series per `by` group over time (`histogram_quantile(q, sum by (le, by) (increase(…[step])))`);
+ *   `worstServer` takes the quantile per API server first, then the highest.
+ * - quantile-over-range: one value per group for the whole range (rankings).
+ * - heatmap: observations per bucket per step, summed over everything that matches.
+ */
+export type HistogramDerivation =
+  | {
+      kind: "quantile";
+      q: number;
+      by: string[];
+      worstServer: boolean;
+      where: LabelFilter[];
+      /** `> 0`: drop steps with no observation above zero. */
+      onlyAboveZero?: boolean;
+      /** A sparkline beside a ranking: served by the ranking's read at its coarser step. */
+      coarse?: boolean;
+    }
+  | { kind: "quantile-over-range"; q: number; by: string[]; worstServer: boolean; where: LabelFilter[] }
+  | { kind: "heatmap"; where: LabelFilter[] };
+
+export interface HistogramQuery {
+  /** The histogram's name without `_bucket`, e.g. apiserver_request_duration_seconds. */
+  family: string;
+  derive: HistogramDerivation;
+}
+
 export interface PanelQuery {
   /** Stable id within the panel, used in CSV columns and legends. */
   id: string;
   /** `{{label}}` template, Grafana style; a literal string when the result has one series. */
   legend: string;
+  /**
+   * For a histogram query: the PromQL Prometheus would run for the same numbers (shown to the SRE,
+   * checked against the derived values in tests, and read for capability detection).
+   */
   variants: QueryVariant[];
+  /** Derived on the server from one shared read of the histogram's buckets (see HistogramDerivation). */
+  histogram?: HistogramQuery;
   /** Range (a line over time, the default) or instant at the end of the range (tables, rankings). */
   type?: "range" | "instant";
   /** Overrides the panel's unit for this query (e.g. memory next to CPU). */

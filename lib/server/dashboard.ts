@@ -63,7 +63,9 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
-  const window = queryWindow(req.start, Math.min(req.end, Math.floor(Date.now() / 1000)), req.width * CHART_KINDS[panel.chart].pointsPerPixel, cluster.scrapeIntervalSeconds);
+  const to = Math.min(req.end, Math.floor(Date.now() / 1000));
+  const window = queryWindow(req.start, to, req.width * CHART_KINDS[panel.chart].pointsPerPixel, cluster.scrapeIntervalSeconds);
   const limits = { inflightReadOnly: cluster.inflightLimits.readOnly, inflightMutating: cluster.inflightLimits.mutating };
-  return runPanel({ api, caps, panel, matchers, window, limits, signal });
+  const range = { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds };
+  return runPanel({ api, caps, panel, matchers, window, range, limits, signal });
 }

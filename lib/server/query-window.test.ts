@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { niceStep, queryWindow, rateInterval } from "./query-window";
+import { MIN_SCRAPES_PER_STEP, niceStep, queryWindow, rateInterval, tilingWindow } from "./query-window";
+
+const END = 1_700_000_000;
 
 describe("queryWindow", () => {
-  it("sizes the step to the pixels: 6 h on 720 px is a 30 s step", () => {
-    const w = queryWindow(1_700_000_000 - 6 * 3600, 1_700_000_000, 720, 30);
-    expect(w.step).toBe(30);
+  it("sizes the step to the pixels when they ask for more than the scrape floor: 6 h on 720 px is 30 s, on 180 px 120 s", () => {
+    // 6 h / 720 points = 30 s, above the floor of two 15 s scrapes
+    expect(queryWindow(END - 6 * 3600, END, 720, 15).step).toBe(30);
+    // 6 h / 180 points = 120 s
+    expect(queryWindow(END - 6 * 3600, END, 180, 15).step).toBe(120);
+    // 6 h / 100 points = 216 s, rounded up to the next nice step
+    expect(queryWindow(END - 6 * 3600, END, 100, 15).step).toBe(300);
   });
-  it("never goes below the scrape interval", () => {
-    const w = queryWindow(1_700_000_000 - 600, 1_700_000_000, 2000, 30);
-    expect(w.step).toBe(30);
+  it("never goes below two scrape intervals, so each window holds the two samples rate() needs", () => {
+    const w = queryWindow(END - 600, END, 2000, 30);
+    expect(MIN_SCRAPES_PER_STEP).toBe(2);
+    expect(w.step).toBe(60);
   });
   it("aligns start down and end up to the step", () => {
     const w = queryWindow(1_700_000_007, 1_700_003_607, 100, 15);
@@ -17,19 +24,38 @@ describe("queryWindow", () => {
     expect(w.start).toBeLessThanOrEqual(1_700_000_007);
     expect(w.end).toBeGreaterThanOrEqual(1_700_003_607);
   });
+  it("evaluates instant queries at the user's own end, not the step-rounded one", () => {
+    expect(queryWindow(1_700_000_007, 1_700_003_607, 100, 15).evalTime).toBe(1_700_003_607);
+  });
   it("keeps under Prometheus' 11,000 points per series on a year-long range", () => {
     const year = 365 * 86400;
     const w = queryWindow(0, year, 1_000_000, 15);
     expect((w.end - w.start) / w.step).toBeLessThanOrEqual(11_000);
   });
-  it("gives the same window for nearby widths, so the cache hits", () => {
-    const a = queryWindow(1_700_000_000 - 3600, 1_700_000_000, 700, 30);
-    const b = queryWindow(1_700_000_000 - 3600, 1_700_000_000, 650, 30);
+  it("gives the same window for nearby widths above the floor, so the cache hits", () => {
+    // 24 h over 700 or 650 points: 123 s and 133 s both round up to 300 s
+    const a = queryWindow(END - 86400, END, 700, 30);
+    const b = queryWindow(END - 86400, END, 650, 30);
+    expect(a.step).toBe(300);
     expect(a).toEqual(b);
+    // …and a clearly different width gets a different step
+    expect(queryWindow(END - 86400, END, 2000, 30).step).toBe(60);
   });
-  it("uses Grafana's rate interval rule", () => {
-    expect(rateInterval(30, 30)).toBe(120);
-    expect(rateInterval(300, 30)).toBe(330);
+});
+
+describe("windows", () => {
+  it("are the step, so consecutive windows tile the range and each raw sample is read once", () => {
+    expect(rateInterval(30, 15)).toBe(30);
+    expect(rateInterval(300, 30)).toBe(300);
+    expect(queryWindow(END - 3600, END, 300, 15).rateInterval).toBe(30);
+  });
+  it("are written one millisecond short, so a sample exactly on a step boundary is not read by two windows", () => {
+    expect(tilingWindow(60)).toBe("59999ms");
+    expect(tilingWindow(30)).toBe("29999ms");
+  });
+  it("round steps up to a nice value", () => {
     expect(niceStep(31)).toBe(60);
+    expect(niceStep(60)).toBe(60);
+    expect(niceStep(90_000)).toBe(172_800);
   });
 });

@@ -1,10 +1,13 @@
 // How a panel's time range becomes a backend query: a step sized to the pixels that show it, start and
 // end aligned to that step (so identical views hit the same cache entries here and in Thanos/Cortex/AMP
-// query frontends), and Grafana's $__rate_interval rule so a zoomed-out view does not alias.
+// query frontends), and a rate window equal to the step, so each raw sample is read about once.
 
 import "server-only";
 /** Steps we round up to: a small set keeps neighbouring panel widths on the same cache key. */
 const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** rate() needs two samples in a window, and the window is the step. */
+export const MIN_SCRAPES_PER_STEP = 2;
 
 /** Prometheus refuses range queries with more than 11,000 points per series. */
 export const MAX_POINTS_PER_SERIES = 11_000;
@@ -15,7 +18,7 @@ export interface QueryWindow {
   /** unix seconds, multiple of step */
   end: number;
   step: number;
-  /** seconds; the `[...]` of rate()/increase() */
+  /** seconds; the `[...]` of rate()/increase()/max_over_time(): the step, so windows tile the range */
   rateInterval: number;
   /**
    * When instant queries (tables, rankings) are evaluated: the user's own end, not `end` rounded up to a
@@ -33,23 +36,40 @@ export function niceStep(seconds: number): number {
 /**
  * @param from, to  unix seconds of the visible range
  * @param maxPoints the chart's width in pixels (one point per pixel is all a screen can show)
- * @param scrapeInterval the backend's scrape interval: no step below it carries new data
+ * @param scrapeInterval the backend's scrape interval: the step is at least two of them, so every window
+ *   holds the two samples rate() needs and no point is lost
  */
 export function queryWindow(from: number, to: number, maxPoints: number, scrapeInterval: number): QueryWindow {
   const range = Math.max(to - from, scrapeInterval);
-  const wanted = Math.max(range / Math.max(maxPoints, 1), scrapeInterval, range / MAX_POINTS_PER_SERIES);
+  const wanted = Math.max(range / Math.max(maxPoints, 1), MIN_SCRAPES_PER_STEP * scrapeInterval, range / MAX_POINTS_PER_SERIES);
   const step = niceStep(wanted);
   const start = Math.floor(from / step) * step;
   const end = Math.ceil(to / step) * step;
   return { start, end, step, rateInterval: rateInterval(step, scrapeInterval), evalTime: Math.floor(to) };
 }
 
-/** Grafana's $__rate_interval: max(step + scrape, 4 × scrape). */
-export function rateInterval(step: number, scrapeInterval: number): number {
-  return Math.max(step + scrapeInterval, 4 * scrapeInterval);
+/**
+ * The window of rate(), increase() and *_over_time(): the step itself. Grafana's $__rate_interval,
+ * max(step + scrape, 4 × scrape), makes consecutive windows overlap, so at a 30 s step over a 30 s scrape
+ * every raw sample is read four times (and AMP bills each read). Windows equal to the step tile the range:
+ * each sample is read once. The step is never below two scrape intervals, so a window always holds the two
+ * samples rate() needs; rate() extrapolates across the gap between windows.
+ */
+export function rateInterval(step: number, _scrapeInterval: number): number {
+  return step;
 }
 
 /** "90s" style PromQL duration, whole seconds. */
 export function promDuration(seconds: number): string {
   return `${Math.round(seconds)}s`;
+}
+
+/**
+ * The `[…]` of a window that tiles the range with its neighbours: one millisecond short of its length.
+ * Prometheus 2.x selects [t − w, t] with both ends included, so a sample exactly on a step boundary
+ * (scrapes aligned to the step, as in backfilled data) would be read by two windows; 3.x and AMP select
+ * (t − w, t], where the missing millisecond changes nothing.
+ */
+export function tilingWindow(seconds: number): string {
+  return `${Math.round(seconds * 1000) - 1}ms`;
 }

@@ -1,12 +1,12 @@
 // Panel PromQL templates: Grafana-style placeholders filled from the query window before parsing.
 import "server-only";
 import { metricNames } from "./promql";
-import { promDuration, type QueryWindow } from "./query-window";
+import { promDuration, tilingWindow, type QueryWindow } from "./query-window";
 
 /** Fill `$__rate_interval`, `$__range` and `$__step`. */
 export function expandPlaceholders(expr: string, window: Pick<QueryWindow, "start" | "step" | "rateInterval" | "evalTime">): string {
   return expr
-    .replaceAll("$__rate_interval", promDuration(window.rateInterval))
+    .replaceAll("$__rate_interval", tilingWindow(window.rateInterval))
     // The whole visible range, ending where instant queries are evaluated.
     .replaceAll("$__range", promDuration(Math.max(window.evalTime - window.start, window.step)))
     .replaceAll("$__step", promDuration(window.step));
