@@ -2,7 +2,7 @@
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
-import { histogramQuery, NON_STREAMING } from "./histograms";
+import { counterQuery, histogramQuery, NON_STREAMING } from "./histograms";
 import type { ClusterLimitRef } from "./kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "./types";
 
@@ -61,29 +61,17 @@ export const PANELS: PanelDef[] = [
     chart: "stat",
     options: {},
     queries: [
-      { id: "rate", legend: "requests", variants: [{ expr: "sum(rate(apiserver_request_total[$__rate_interval]))" }] },
-      {
-        id: "5xx",
-        legend: "5xx",
-        unit: "ratio",
-        badAbove: 0.01,
-        variants: [
-          {
-            expr: `(sum(rate(apiserver_request_total{code=~"5.."}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
-          },
-        ],
-      },
-      {
-        id: "429",
-        legend: "429",
-        unit: "ratio",
-        badAbove: 0.01,
-        variants: [
-          {
-            expr: `(sum(rate(apiserver_request_total{code="429"}[$__rate_interval])) or vector(0)) / sum(rate(apiserver_request_total[$__rate_interval]))`,
-          },
-        ],
-      },
+      counterQuery({ id: "rate", legend: "requests" }, "apiserver_request_total", { kind: "sum", where: [] }),
+      counterQuery({ id: "5xx", legend: "5xx", unit: "ratio", badAbove: 0.01 }, "apiserver_request_total", {
+        kind: "share",
+        where: [{ label: "code", op: "=~", value: "5.." }],
+        of: [],
+      }),
+      counterQuery({ id: "429", legend: "429", unit: "ratio", badAbove: 0.01 }, "apiserver_request_total", {
+        kind: "share",
+        where: [{ label: "code", op: "=", value: "429" }],
+        of: [],
+      }),
     ],
     absentReason: "apiserver_request_total is not scraped for this job: check that the API server's /metrics is a scrape target.",
     emptyMessage: "No requests recorded in this range.",

@@ -1,7 +1,7 @@
-// Declaring histogram queries in the catalogue: the derivation the server computes (lib/server/plan)
-// and, generated from it, the PromQL that Prometheus would evaluate for the same numbers. One
-// declaration, so the two cannot drift apart.
-import type { HistogramDerivation, LabelFilter, PanelQuery } from "./types";
+// Declaring derived queries in the catalogue (histogram quantiles, heatmaps, rankings; counter sums and
+// shares): the derivation the server computes (lib/server/plan) and, generated from it, the PromQL that
+// Prometheus would evaluate for the same numbers. One declaration, so the two cannot drift apart.
+import type { CounterDerivation, HistogramDerivation, LabelFilter, PanelQuery } from "./types";
 
 /** `verb!~"WATCH|CONNECT"`: long-running requests would swamp every latency statistic. */
 export const NON_STREAMING: LabelFilter = { label: "verb", op: "!~", value: "WATCH|CONNECT" };
@@ -31,4 +31,16 @@ export function histogramQuery(fields: QueryFields, family: string, derive: Hist
     variants: [{ expr: equivalentPromQL(family, derive), ...variant }],
     histogram: { family, derive },
   };
+}
+
+/** The PromQL with the same meaning as a counter derivation. */
+export function equivalentCounterPromQL(metric: string, d: CounterDerivation): string {
+  const sum = (where: LabelFilter[]) => `sum(rate(${metric}${selector(where)}[$__rate_interval]))`;
+  // `or vector(0)`: no 5xx at all is a share of 0, not a gap.
+  return d.kind === "sum" ? sum(d.where) : `(${sum(d.where)} or vector(0)) / ${sum(d.of)}`;
+}
+
+/** A query derived from a counter: the server reads it once per view for every such query. */
+export function counterQuery(fields: QueryFields, metric: string, derive: CounterDerivation): PanelQuery {
+  return { ...fields, type: "range", variants: [{ expr: equivalentCounterPromQL(metric, derive) }], counter: { metric, derive } };
 }

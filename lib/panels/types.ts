@@ -67,6 +67,17 @@ export type HistogramDerivation =
   | { kind: "quantile-over-range"; q: number; by: string[]; worstServer: boolean; where: LabelFilter[] }
   | { kind: "heatmap"; where: LabelFilter[] };
 
+/**
+ * What a query derives from a counter the server reads once per view, summed by the labels its
+ * derivations need: `sum(rate(m{where}[step]))`, or that sum as a share of the sum over `of`.
+ */
+export type CounterDerivation = { kind: "sum"; where: LabelFilter[] } | { kind: "share"; where: LabelFilter[]; of: LabelFilter[] };
+
+export interface CounterQuery {
+  metric: string;
+  derive: CounterDerivation;
+}
+
 export interface HistogramQuery {
   /** The histogram's name without `_bucket`, e.g. apiserver_request_duration_seconds. */
   family: string;
@@ -85,6 +96,8 @@ export interface PanelQuery {
   variants: QueryVariant[];
   /** Derived on the server from one shared read of the histogram's buckets (see HistogramDerivation). */
   histogram?: HistogramQuery;
+  /** Derived on the server from one shared read of a counter (see CounterDerivation). */
+  counter?: CounterQuery;
   /** Range (a line over time, the default) or instant at the end of the range (tables, rankings). */
   type?: "range" | "instant";
   /** Overrides the panel's unit for this query (e.g. memory next to CPU). */

@@ -3,7 +3,7 @@ import { pickVariant, type Capabilities } from "./capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
 
 function caps(metrics: string[], labels: Record<string, string[]> = {}): Capabilities {
-  return { metrics: new Set(metrics), labels: new Map(Object.entries(labels).map(([k, v]) => [k, new Set(v)])) };
+  return { metrics: new Set(metrics), labels: new Map(Object.entries(labels).map(([k, v]) => [k, new Set(v)])), histograms: new Map() };
 }
 
 const longrunning = PANELS_BY_ID.get("longrunning-per-server")!.queries[0]!;

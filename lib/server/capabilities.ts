@@ -3,9 +3,9 @@
 // with two cheap metadata calls (no samples processed), then cached, so each panel can pick the query
 // variant that works on this cluster.
 import "server-only";
-import type { PrometheusApi } from "./datasource/types";
+import type { Labels, PrometheusApi } from "./datasource/types";
 import { formatMatcher, type LabelMatcher } from "./promql";
-import { LAZY_METRICS } from "../panels/catalog";
+import { LAZY_METRICS, PANELS } from "../panels/catalog";
 import type { PanelQuery, QueryVariant } from "../panels/types";
 import { templateMetricNames } from "./template";
 
@@ -15,12 +15,24 @@ export const KNOWN_APISERVER_JOBS = ["apiserver", "kube-apiserver", "kubernetes-
 /** Metrics whose label names we must know to pick a variant. */
 const LABEL_PROBES = ["apiserver_flowcontrol_request_execution_seconds_count", "etcd_request_duration_seconds_count"];
 
+/** Histogram families the planner reads: their label sets and bucket counts size its reads. */
+const HISTOGRAM_FAMILIES = [...new Set(PANELS.flatMap((p) => p.queries.flatMap((q) => (q.histogram ? [q.histogram.family] : []))))];
+
 const TTL_MS = 5 * 60_000;
+
+export interface HistogramShape {
+  /** The label sets of the family's `_count` series: one per bucket set. */
+  labelSets: readonly Labels[];
+  /** How many `le` values its buckets have. */
+  buckets: number;
+}
 
 export interface Capabilities {
   metrics: ReadonlySet<string>;
   /** label names seen per probed metric (bucket and count series share them) */
   labels: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per histogram family the planner reads: how wide a read of it is (no samples processed to learn it). */
+  histograms: ReadonlyMap<string, HistogramShape>;
 }
 
 export interface Targets {
@@ -73,19 +85,27 @@ export function discoverInstances(cacheKey: string, api: PrometheusApi, scope: L
 /** `scope` holds the cluster and job matchers: what exists for this job is what the panels can use. */
 export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number): Promise<Capabilities> {
   return cached(`caps|${cacheKey}`, async () => {
-    const [names, series] = await Promise.all([
+    const probes = [...new Set([...LABEL_PROBES, ...HISTOGRAM_FAMILIES.map((f) => `${f}_count`)])];
+    const byName = (m: string) => selector([...scope, { name: "__name__", op: "=", value: m }]);
+    const [names, series, bucketBounds] = await Promise.all([
       api.labelValues({ name: "__name__", match: [selector(scope)], start, end }),
-      api.series({ match: LABEL_PROBES.map((m) => selector([...scope, { name: "__name__", op: "=", value: m }])), start, end }),
+      api.series({ match: probes.map(byName), start, end }),
+      Promise.all(HISTOGRAM_FAMILIES.map((f) => api.labelValues({ name: "le", match: [byName(`${f}_bucket`)], start, end }))),
     ]);
     const labels = new Map<string, Set<string>>();
+    const labelSets = new Map<string, Labels[]>();
     for (const s of series) {
       const name = s.__name__;
       if (!name) continue;
       const set = labels.get(name) ?? new Set<string>();
       for (const l of Object.keys(s)) set.add(l);
       labels.set(name, set);
+      labelSets.set(name, [...(labelSets.get(name) ?? []), s]);
     }
-    return { metrics: new Set(names), labels };
+    const histograms = new Map<string, HistogramShape>(
+      HISTOGRAM_FAMILIES.map((f, i) => [f, { labelSets: labelSets.get(`${f}_count`) ?? [], buckets: bucketBounds[i]!.length }]),
+    );
+    return { metrics: new Set(names), labels, histograms };
   });
 }
 

@@ -12,7 +12,7 @@ import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { injectMatchers, type LabelMatcher } from "./promql";
 import type { QueryWindow } from "./query-window";
 import { expandPlaceholders } from "./template";
-import { derive, equivalentExpr, readFor, readWindow, runRead, type ReadResult, type Resolution } from "./plan/planner";
+import { chooseRead, derive, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
 
 export function buildExpr(template: string, window: QueryWindow, matchers: LabelMatcher[]): string {
   return injectMatchers(expandPlaceholders(template, window), matchers);
@@ -25,8 +25,8 @@ export interface RunPanelArgs {
   matchers: LabelMatcher[];
   /** The window of the panel's own PromQL queries: its step sized to the chart's pixels. */
   window: QueryWindow;
-  /** The visible range and scrape interval: histogram reads size their step from these alone. */
-  range: { from: number; to: number; scrapeInterval: number };
+  /** The visible range and scrape interval: shared reads size their step from these alone. */
+  range: ViewRange;
   /** The cluster's configured limits; sent only to panels that draw them. */
   limits?: ClusterLimits;
   signal?: AbortSignal;
@@ -43,9 +43,10 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
     const variant = pickVariant(query, caps);
     return variant ? [{ query, variant, index: query.variants.indexOf(variant) }] : [];
   });
-  const firstHistogram = chosen.find((c) => c.query.histogram);
-  // A panel drawn from histogram reads is drawn on their window (one step for every panel of the view).
-  const panelWindow = firstHistogram ? readWindow(resolutionOf(firstHistogram.query), range.from, range.to, range.scrapeInterval) : window;
+  const plans = new Map(chosen.filter((c) => isDerived(c.query)).map((c) => [c.query, chooseRead(c.query, caps, range)]));
+  const firstRead = plans.values().next().value as ChosenRead | undefined;
+  // A panel drawn from shared reads is drawn on their window (one step for every panel of the view).
+  const panelWindow = firstRead ? firstRead.window : window;
   const base = {
     panelId: panel.id,
     window: panelWindow,
@@ -56,18 +57,20 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
   }
   // Queries of this panel that share a read wait for the same promise: the read's cost is counted once.
   const reads = new Map<string, Promise<ReadResult>>();
-  const readOnce = (query: PanelQuery): Promise<ReadResult> => {
-    const read = readFor(query);
-    const key = `${read.family}|${read.resolution}`;
+  const readOnce = (chosenRead: ChosenRead): Promise<ReadResult> => {
+    const key = `${chosenRead.read.family}|${chosenRead.read.resolution}`;
     let pending = reads.get(key);
     if (!pending) {
-      pending = runRead(api, read, readWindow(read.resolution, range.from, range.to, range.scrapeInterval), matchers, signal);
+      pending = runRead(api, chosenRead, matchers, signal);
       reads.set(key, pending);
     }
     return pending;
   };
   const results = await Promise.all(
-    chosen.map((c) => (c.query.histogram ? runDerived(c, readOnce, matchers) : runQuery(api, c, matchers, window, signal))),
+    chosen.map((c) => {
+      const plan = plans.get(c.query);
+      return plan ? runDerived(c, plan, readOnce(plan), matchers) : runQuery(api, c, matchers, window, signal);
+    }),
   );
   const perRead = new Map<string, { stats: QueryStats | null; cached: boolean }>();
   let samplesProcessed = 0;
@@ -80,10 +83,6 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
   }
   for (const { stats, cached } of perRead.values()) samplesProcessed += cached ? 0 : (stats?.samplesProcessed ?? 0);
   return { ...base, status: "ok", queries: results, samplesProcessed };
-}
-
-function resolutionOf(query: PanelQuery): Resolution {
-  return readFor(query).resolution;
 }
 
 function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean }): QueryResult {
@@ -106,10 +105,9 @@ function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stat
   };
 }
 
-async function runDerived(c: Chosen, readOnce: (q: PanelQuery) => Promise<ReadResult>, matchers: LabelMatcher[]): Promise<QueryResult> {
-  const { expr: readExpr, window, result } = await readOnce(c.query);
-  const read = readFor(c.query);
-  const series = derive(c.query.histogram!.derive, read, result.series, window);
+async function runDerived(c: Chosen, plan: ChosenRead, pending: Promise<ReadResult>, matchers: LabelMatcher[]): Promise<QueryResult> {
+  const { expr: readExpr, window, result } = await pending;
+  const series = derive(c.query, plan.read, result.series, window);
   return { ...resultOf(c, equivalentExpr(c.query, window, matchers), series, result), readExpr };
 }
 

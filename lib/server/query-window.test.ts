@@ -44,12 +44,12 @@ describe("queryWindow", () => {
 });
 
 describe("windows", () => {
-  it("are the step, so consecutive windows tile the range and each raw sample is read once", () => {
-    expect(rateInterval(30, 15)).toBe(30);
-    expect(rateInterval(300, 30)).toBe(300);
-    expect(queryWindow(END - 3600, END, 300, 15).rateInterval).toBe(30);
+  it("are the step plus one scrape, so consecutive windows share exactly the boundary sample", () => {
+    expect(rateInterval(30, 15)).toBe(45);
+    expect(rateInterval(300, 30)).toBe(330);
+    expect(queryWindow(END - 3600, END, 300, 15).rateInterval).toBe(45);
   });
-  it("are written one millisecond short, so a sample exactly on a step boundary is not read by two windows", () => {
+  it("are written one millisecond short, so a sample exactly a window's length back is not read twice", () => {
     expect(tilingWindow(60)).toBe("59999ms");
     expect(tilingWindow(30)).toBe("29999ms");
   });

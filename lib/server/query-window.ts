@@ -1,12 +1,12 @@
 // How a panel's time range becomes a backend query: a step sized to the pixels that show it, start and
 // end aligned to that step (so identical views hit the same cache entries here and in Thanos/Cortex/AMP
-// query frontends), and a rate window equal to the step, so each raw sample is read about once.
+// query frontends), and rate windows that just tile the range, so each raw sample is read about once.
 
 import "server-only";
 /** Steps we round up to: a small set keeps neighbouring panel widths on the same cache key. */
 const NICE_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
-/** rate() needs two samples in a window, and the window is the step. */
+/** A step of at least two scrapes: a window then holds three samples, one shared with its neighbour. */
 export const MIN_SCRAPES_PER_STEP = 2;
 
 /** Prometheus refuses range queries with more than 11,000 points per series. */
@@ -18,7 +18,7 @@ export interface QueryWindow {
   /** unix seconds, multiple of step */
   end: number;
   step: number;
-  /** seconds; the `[...]` of rate()/increase()/max_over_time(): the step, so windows tile the range */
+  /** seconds; the `[...]` of rate()/increase()/max_over_time(): step + scrape, so windows just tile the range */
   rateInterval: number;
   /**
    * When instant queries (tables, rankings) are evaluated: the user's own end, not `end` rounded up to a
@@ -49,14 +49,16 @@ export function queryWindow(from: number, to: number, maxPoints: number, scrapeI
 }
 
 /**
- * The window of rate(), increase() and *_over_time(): the step itself. Grafana's $__rate_interval,
- * max(step + scrape, 4 × scrape), makes consecutive windows overlap, so at a 30 s step over a 30 s scrape
- * every raw sample is read four times (and AMP bills each read). Windows equal to the step tile the range:
- * each sample is read once. The step is never below two scrape intervals, so a window always holds the two
- * samples rate() needs; rate() extrapolates across the gap between windows.
+ * The window of rate(), increase() and *_over_time(): the step plus one scrape interval, written one
+ * millisecond short (tilingWindow). Consecutive windows then share exactly one sample, the one at the
+ * step boundary, so the counter's delta across the boundary is inside a window and no increment is lost
+ * — windows equal to the step would drop it and leave rate()'s extrapolation to guess, which for rare
+ * slow buckets moves whole heatmap cells. Grafana's $__rate_interval, max(step + scrape, 4 × scrape),
+ * reads every raw sample four times at a step of one scrape; here a sample is read 1 + scrape/step
+ * times: 1.5 at the smallest step of two scrapes, ~1 at coarse steps.
  */
-export function rateInterval(step: number, _scrapeInterval: number): number {
-  return step;
+export function rateInterval(step: number, scrapeInterval: number): number {
+  return step + scrapeInterval;
 }
 
 /** "90s" style PromQL duration, whole seconds. */

@@ -112,17 +112,26 @@ async function expectDerivedEqualsPrometheus(prom: RunningPrometheus, start: num
 }
 
 describe("the plan", () => {
-  it("reads each histogram family at most twice (view and coarse) and groups only by what derivations need", () => {
-    const reads = [...planReads(PANELS).values()];
-    const api = reads.filter((r) => r.family === "apiserver_request_duration_seconds");
-    expect(api.map((r) => r.resolution).sort()).toEqual(["coarse", "view"]);
-    const view = api.find((r) => r.resolution === "view")!;
+  it("reads each family in at most a view, a coarse and a merged shape, grouped only by what derivations need", () => {
+    const plans = planReads(PANELS);
+    const api = plans.get("apiserver_request_duration_seconds")!;
     // The tiles filter on scope and verb, the worst-server quantiles need instance; nothing else.
-    expect(view.by).toEqual(["instance", "scope", "verb"]);
-    expect(view.where).toEqual([{ label: "verb", op: "!~", value: "WATCH|CONNECT" }]);
-    expect(reads.filter((r) => r.family === "etcd_request_duration_seconds").find((r) => r.resolution === "view")!.by).toEqual(["instance"]);
+    expect(api.view).toMatchObject({ by: ["instance", "scope", "verb"], where: [{ label: "verb", op: "!~", value: "WATCH|CONNECT" }] });
+    // The slowest-calls ranking and its sparkline group by verb and resource, over all servers.
+    expect(api.coarse).toMatchObject({ by: ["group", "resource", "verb"], where: [{ label: "verb", op: "!~", value: "WATCH|CONNECT" }] });
+    expect(api.merged!.by).toEqual(["group", "instance", "resource", "scope", "verb"]);
+    expect(plans.get("etcd_request_duration_seconds")!.view!.by).toEqual(["instance"]);
+    // 5xx and 429 shares need the code; the request rate nothing more.
+    expect(plans.get("apiserver_request_total")!.view).toMatchObject({ kind: "counter", by: ["code"], where: [] });
   });
 });
+
+/** The step of the read behind the slowest-calls ranking: the view's when merged, the coarse one otherwise. */
+async function slowestCallsStep(start: number, end: number): Promise<{ ranking: number; tiles: number }> {
+  const ranking = await panelData("slowest-calls", { cluster: "default", start, end, width: 1200 });
+  const tiles = await panelData("api-latency-p99", { cluster: "default", start, end, width: 1200 });
+  return { ranking: ranking.window.step, tiles: tiles.window.step };
+}
 
 describe.each(["1.24", "1.30", "1.35"] as const)("derived = Prometheus, Kubernetes %s demo", (version) => {
   let prom: RunningPrometheus;
@@ -142,6 +151,13 @@ describe.each(["1.24", "1.30", "1.35"] as const)("derived = Prometheus, Kubernet
     const end = scenario.timeline.end;
     expect(await expectDerivedEqualsPrometheus(prom, end - seconds, end)).toBeGreaterThan(100);
   });
+
+  it("reads the API latency family once on the demo's small scrape: the ranking shares the tiles' read", async () => {
+    useCluster(prom.url);
+    const end = scenario.timeline.end;
+    const { ranking, tiles } = await slowestCallsStep(end - 3600, end);
+    expect(ranking).toBe(tiles);
+  });
 });
 
 describe("derived = Prometheus, the real kube-apiserver v1.30 scrape", () => {
@@ -157,5 +173,12 @@ describe("derived = Prometheus, the real kube-apiserver v1.30 scrape", () => {
   it("over the last hour", async () => {
     useCluster(prom.url);
     expect(await expectDerivedEqualsPrometheus(prom, end - 3600, end)).toBeGreaterThan(100);
+  });
+
+  it("reads the wide ranking grouping at a coarse step when merged it would be too large an answer (6 h)", async () => {
+    useCluster(prom.url);
+    // ~270 verb × resource × scope sets × 24 buckets × 181 steps: well over MERGED_READ_MAX_POINTS.
+    const { ranking, tiles } = await slowestCallsStep(end - 6 * 3600, end);
+    expect(ranking).toBeGreaterThan(tiles);
   });
 });

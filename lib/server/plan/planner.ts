@@ -1,103 +1,186 @@
-// The query planner: each raw histogram family is read once per view, whatever the number of panels
-// that need it, and every quantile, heatmap and ranking is derived here from that one read.
+// The query planner: each raw family a panel derives from (a histogram's buckets, a counter) is read
+// once per view, whatever the number of panels that need it, and every quantile, heatmap, ranking, sum
+// and share is computed here from that one read.
 //
 // A view's reads are planned from the WHOLE catalogue, not from the panels on screen: every panel
 // request of one view (they arrive separately, possibly at different app instances) then computes the
 // same read, with the same PromQL, window and step, and the data source's result cache and in-flight
 // coalescing (shared through Redis when configured) make it one backend query.
 //
-// Two reads per family at most:
-// - "view": bucket increases at the view's step, grouped by the union of what the range panels need
-//   (quantile tiles and lines, heatmaps). Their labels are few (instance, verb, scope…), so it is small.
-// - "coarse": bucket increases at a coarser step for rankings over the range (slowest calls by verb and
-//   resource, etcd operations), whose groupings are wide: hundreds of verb × resource pairs × 20–40
-//   buckets. Measured on the real v1.30 scrape (276 label sets × 24 buckets per server), reading those at
-//   the view's step would move ~15 MB of JSON per load for the same samples, so the wide grouping is read
-//   at about COARSE_POINTS steps, and the rankings' sparklines come from it too.
-// Rankings sum the coarse read's per-step increases over the range instead of a second instant query
-// with a range-wide window: every raw sample is read once, and a refresh reads only the new steps.
+// Per family there are three possible reads:
+// - "view": at the view's step, grouped by what the range panels need (quantile tiles and lines,
+//   heatmaps, sums): few labels (instance, verb, scope…), so a small answer.
+// - "coarse": at about COARSE_POINTS steps, grouped by what the rankings over the range need (slowest
+//   calls by verb and resource, etcd operations) and their sparklines: wide groupings.
+// - "merged": both groupings at once at the view's step. One read instead of two, so every raw sample is
+//   read once; but its answer is the wide grouping × the view's points. Measured: on the demo the API
+//   family's merged read at 6 h answers ~130 k points (3.4 MB of JSON; estimated 287 k, see below); on the
+//   real v1.30 scrape replayed as two servers the estimate is ~1.3 M points (30 MB), over any sane response
+//   limit. So the planner merges only when the estimate from the scrape's own label sets (capabilities, no
+//   samples processed) is within MERGED_READ_MAX_POINTS, and reads view and coarse separately otherwise.
+// Rankings sum a read's per-step increases over the range instead of a second instant query with a
+// range-wide window: every raw sample is read once, and a refresh reads only the new steps.
 import "server-only";
 import { PANELS } from "../../panels/catalog";
 import { selector } from "../../panels/histograms";
-import type { HistogramDerivation, LabelFilter, PanelDef, PanelQuery } from "../../panels/types";
-import type { Labels, PrometheusApi, RangeResult, RangeSeries } from "../datasource/types";
+import type { CounterDerivation, HistogramDerivation, LabelFilter, PanelDef, PanelQuery } from "../../panels/types";
+import type { Capabilities } from "../capabilities";
+import type { Labels, Point, PrometheusApi, RangeResult, RangeSeries } from "../datasource/types";
 import { injectMatchers, type LabelMatcher } from "../promql";
 import { expandPlaceholders } from "../template";
 import { queryWindow, tilingWindow, type QueryWindow } from "../query-window";
 import { groupBuckets, quantileOverRange, quantileSeries } from "./histogram";
 
-export type Resolution = "view" | "coarse";
+export type Resolution = "view" | "coarse" | "merged";
 
 /** Points per series of a view read: the widest chart on the dashboard (a full-width heatmap) needs ~300. */
 export const VIEW_POINTS = 300;
 /** Points per series of a coarse read: enough for a ranking's sparkline, few enough for wide groupings. */
 export const COARSE_POINTS = 30;
+/**
+ * A merged read's estimated answer, at most. The estimate is an upper bound (every label set seen in the
+ * discovery window × every bucket × every step); answers run at about half of it, ~24 bytes of
+ * Prometheus JSON per point: 300 k estimated is at most ~7 MB, typically 3–4 MB.
+ */
+export const MERGED_READ_MAX_POINTS = 300_000;
 
-/** One backend read of a histogram family's bucket increases. */
+/** One backend read of a family. */
 export interface FamilyRead {
+  kind: "histogram" | "counter";
+  /** The histogram's name without `_bucket`, or the counter's name. */
   family: string;
   resolution: Resolution;
-  /** Matchers every derivation of this read shares: applied by Prometheus. */
+  /** Matchers every derivation served by this read shares: applied by Prometheus. */
   where: LabelFilter[];
-  /** Grouping labels besides `le`: the union of what its derivations need. */
+  /** Grouping labels (besides `le` for histograms): the union of what its derivations need. */
   by: string[];
 }
 
-function resolutionOf(d: HistogramDerivation): Resolution {
+type Derivation = { kind: "histogram"; d: HistogramDerivation } | { kind: "counter"; d: CounterDerivation };
+
+function derivationOf(query: PanelQuery): Derivation | null {
+  if (query.histogram) return { kind: "histogram", d: query.histogram.derive };
+  if (query.counter) return { kind: "counter", d: query.counter.derive };
+  return null;
+}
+
+function familyOf(query: PanelQuery): string {
+  return query.histogram?.family ?? query.counter!.metric;
+}
+
+function ownResolution(dv: Derivation): "view" | "coarse" {
+  if (dv.kind === "counter") return "view";
+  const d = dv.d;
   return d.kind === "quantile-over-range" || (d.kind === "quantile" && d.coarse) ? "coarse" : "view";
 }
 
 const sameFilter = (a: LabelFilter, b: LabelFilter) => a.label === b.label && a.op === b.op && a.value === b.value;
 
-/** Labels a derivation needs from its read: its groups, `instance` for the worst server, its own filters. */
-function labelsNeeded(d: HistogramDerivation, common: LabelFilter[]): string[] {
-  const own = d.where.filter((f) => !common.some((c) => sameFilter(c, f))).map((f) => f.label);
-  const groups = d.kind === "heatmap" ? [] : [...d.by, ...(d.worstServer ? ["instance"] : [])];
-  return [...groups, ...own];
+/** Every filter a derivation applies, to the series it sums (a share's numerator and denominator both). */
+function filtersOf(dv: Derivation): LabelFilter[][] {
+  if (dv.kind === "counter") return dv.d.kind === "share" ? [dv.d.where, dv.d.of] : [dv.d.where];
+  return [dv.d.where];
 }
 
-/** The fewest reads that serve every histogram query of the catalogue: one per family and resolution. */
-export function planReads(panels: readonly PanelDef[]): Map<string, FamilyRead> {
-  const derivations = new Map<string, { family: string; resolution: Resolution; list: HistogramDerivation[] }>();
+/** Labels a derivation needs from a read sharing `common`: its groups, `instance` for the worst server, its own filters. */
+function labelsNeeded(dv: Derivation, common: LabelFilter[]): string[] {
+  const own = filtersOf(dv)
+    .flat()
+    .filter((f) => !common.some((c) => sameFilter(c, f)))
+    .map((f) => f.label);
+  if (dv.kind === "counter" || dv.d.kind === "heatmap") return own;
+  return [...dv.d.by, ...(dv.d.worstServer ? ["instance"] : []), ...own];
+}
+
+function readOf(kind: FamilyRead["kind"], family: string, resolution: Resolution, list: Derivation[]): FamilyRead {
+  const filterLists = list.flatMap(filtersOf);
+  const common = filterLists[0]!.filter((f) => filterLists.every((fl) => fl.some((g) => sameFilter(f, g))));
+  const by = [...new Set(list.flatMap((dv) => labelsNeeded(dv, common)))].sort();
+  return { kind, family, resolution, where: common, by };
+}
+
+export interface FamilyPlan {
+  view?: FamilyRead;
+  coarse?: FamilyRead;
+  /** Both groupings at the view's step, when the family has a coarse read. */
+  merged?: FamilyRead;
+}
+
+/** The reads that serve every derived query of the catalogue, per family. */
+export function planReads(panels: readonly PanelDef[]): Map<string, FamilyPlan> {
+  const byFamily = new Map<string, { kind: FamilyRead["kind"]; view: Derivation[]; coarse: Derivation[] }>();
   for (const panel of panels)
     for (const query of panel.queries) {
-      if (!query.histogram) continue;
-      const resolution = resolutionOf(query.histogram.derive);
-      const key = readKey(query.histogram.family, resolution);
-      const entry = derivations.get(key) ?? { family: query.histogram.family, resolution, list: [] };
-      entry.list.push(query.histogram.derive);
-      derivations.set(key, entry);
+      const dv = derivationOf(query);
+      if (!dv) continue;
+      const family = familyOf(query);
+      const entry = byFamily.get(family) ?? { kind: dv.kind, view: [], coarse: [] };
+      entry[ownResolution(dv)].push(dv);
+      byFamily.set(family, entry);
     }
-  const reads = new Map<string, FamilyRead>();
-  for (const [key, { family, resolution, list }] of derivations) {
-    const common = list[0]!.where.filter((f) => list.every((d) => d.where.some((g) => sameFilter(f, g))));
-    const by = [...new Set(list.flatMap((d) => labelsNeeded(d, common)))].sort();
-    reads.set(key, { family, resolution, where: common, by });
+  const plans = new Map<string, FamilyPlan>();
+  for (const [family, { kind, view, coarse }] of byFamily) {
+    plans.set(family, {
+      view: view.length ? readOf(kind, family, "view", view) : undefined,
+      coarse: coarse.length ? readOf(kind, family, "coarse", coarse) : undefined,
+      merged: coarse.length && view.length ? readOf(kind, family, "merged", [...view, ...coarse]) : undefined,
+    });
   }
-  return reads;
-}
-
-function readKey(family: string, resolution: Resolution): string {
-  return `${family}|${resolution}`;
+  return plans;
 }
 
 /** Planned once: the catalogue does not change while the server runs. */
-const READS = planReads(PANELS);
+const PLANS = planReads(PANELS);
 
-export function readFor(query: PanelQuery): FamilyRead {
-  const h = query.histogram!;
-  return READS.get(readKey(h.family, resolutionOf(h.derive)))!;
+export function planOf(family: string): FamilyPlan {
+  return PLANS.get(family)!;
 }
 
 /** The window of a read: its step depends only on the visible range, so all panels of a view share it. */
 export function readWindow(resolution: Resolution, from: number, to: number, scrapeInterval: number): QueryWindow {
-  return queryWindow(from, to, resolution === "view" ? VIEW_POINTS : COARSE_POINTS, scrapeInterval);
+  return queryWindow(from, to, resolution === "coarse" ? COARSE_POINTS : VIEW_POINTS, scrapeInterval);
+}
+
+/** Points a read answers with, from the scrape's label sets: what the merge decision weighs. */
+export function estimatePoints(read: FamilyRead, caps: Capabilities, window: QueryWindow): number | null {
+  const shape = caps.histograms.get(read.family);
+  if (!shape || shape.labelSets.length === 0) return null;
+  const groups = new Set(shape.labelSets.filter((l) => read.where.every((f) => matches(f, l))).map((l) => read.by.map((b) => l[b] ?? "").join("\u0000")));
+  const steps = Math.floor((window.end - window.start) / window.step) + 1;
+  return groups.size * Math.max(shape.buckets, 1) * steps;
+}
+
+export interface ChosenRead {
+  read: FamilyRead;
+  window: QueryWindow;
+}
+
+export interface ViewRange {
+  from: number;
+  to: number;
+  scrapeInterval: number;
+}
+
+/** The read that serves a derived query on this cluster and view. */
+export function chooseRead(query: PanelQuery, caps: Capabilities, range: ViewRange): ChosenRead {
+  const plan = planOf(familyOf(query));
+  const own = ownResolution(derivationOf(query)!);
+  if (plan.merged) {
+    const window = readWindow("merged", range.from, range.to, range.scrapeInterval);
+    const points = estimatePoints(plan.merged, caps, window);
+    if (points !== null && points <= MERGED_READ_MAX_POINTS) return { read: plan.merged, window };
+  }
+  return { read: plan[own]!, window: readWindow(own, range.from, range.to, range.scrapeInterval) };
 }
 
 /** The PromQL of a read, with the dashboard's matchers (job, instance, cluster) injected. */
 export function readExpr(read: FamilyRead, window: QueryWindow, matchers: LabelMatcher[]): string {
-  const by = ["le", ...read.by].join(", ");
-  return injectMatchers(`sum by (${by}) (increase(${read.family}_bucket${selector(read.where)}[${tilingWindow(window.rateInterval)}]))`, matchers);
+  const w = tilingWindow(window.rateInterval);
+  const expr =
+    read.kind === "histogram"
+      ? `sum by (${["le", ...read.by].join(", ")}) (increase(${read.family}_bucket${selector(read.where)}[${w}]))`
+      : `sum by (${read.by.join(", ")}) (rate(${read.family}${selector(read.where)}[${w}]))`;
+  return injectMatchers(expr, matchers);
 }
 
 export interface ReadResult {
@@ -107,7 +190,7 @@ export interface ReadResult {
 }
 
 /** Runs a read through the data source (cached, coalesced, incrementally refreshed there). */
-export async function runRead(api: PrometheusApi, read: FamilyRead, window: QueryWindow, matchers: LabelMatcher[], signal?: AbortSignal): Promise<ReadResult> {
+export async function runRead(api: PrometheusApi, { read, window }: ChosenRead, matchers: LabelMatcher[], signal?: AbortSignal): Promise<ReadResult> {
   const expr = readExpr(read, window, matchers);
   const result = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
   return { expr, window, result };
@@ -128,24 +211,51 @@ function matches(f: LabelFilter, labels: Labels): boolean {
   }
 }
 
-/** The series a derivation computes from its read: exactly what its equivalent PromQL returns. */
-export function derive(d: HistogramDerivation, read: FamilyRead, series: RangeSeries[], window: QueryWindow): RangeSeries[] {
-  const own = d.where.filter((f) => !read.where.some((c) => sameFilter(c, f)));
-  const filter = own.length ? (labels: Labels) => own.every((f) => matches(f, labels)) : undefined;
+/** The filters of a derivation the read did not apply already, as a predicate (undefined: none). */
+function residual(filters: LabelFilter[], read: FamilyRead): ((labels: Labels) => boolean) | undefined {
+  const own = filters.filter((f) => !read.where.some((c) => sameFilter(c, f)));
+  return own.length ? (labels: Labels) => own.every((f) => matches(f, labels)) : undefined;
+}
+
+/** The series a query derives from its read: what its equivalent PromQL returns over the read's window. */
+export function derive(query: PanelQuery, read: FamilyRead, series: RangeSeries[], window: QueryWindow): RangeSeries[] {
+  const dv = derivationOf(query)!;
+  if (dv.kind === "counter") return deriveCounter(dv.d, read, series);
+  const d = dv.d;
+  const filter = residual(d.where, read);
+  const worstOf = d.kind !== "heatmap" && d.worstServer ? "instance" : undefined;
   switch (d.kind) {
     case "heatmap":
       return groupBuckets(series, [], filter);
     case "quantile": {
-      const out = quantileSeries(series, d.q, d.by, { worstOf: d.worstServer ? "instance" : undefined, filter });
+      const out = quantileSeries(series, d.q, d.by, { worstOf, filter });
       return d.onlyAboveZero ? aboveZero(out) : out;
     }
     case "quantile-over-range":
       // The step at `start` covers (start − step, start], before the range: the ranking sums (start, end].
-      return quantileOverRange(withinRange(series, window.start), d.q, d.by, { worstOf: d.worstServer ? "instance" : undefined, filter }).map((r) => ({
+      return quantileOverRange(withinRange(series, window.start), d.q, d.by, { worstOf, filter }).map((r) => ({
         labels: r.labels,
         points: [[window.evalTime, r.value]],
       }));
   }
+}
+
+/** `sum(rate(m{where}))`, or `(sum(rate(m{where})) or vector(0)) / sum(rate(m{of}))`, per step. */
+function deriveCounter(d: CounterDerivation, read: FamilyRead, series: RangeSeries[]): RangeSeries[] {
+  const sum = (filters: LabelFilter[]) => groupBuckets(series, [], residual(filters, read))[0];
+  const numerator = sum(d.where);
+  if (d.kind === "sum") return numerator ? [numerator] : [];
+  const denominator = sum(d.of);
+  if (!denominator) return [];
+  const top = new Map(numerator?.points ?? []);
+  const points = denominator.points.map(([t, total]): Point => {
+    const part = top.has(t) ? top.get(t)! : 0;
+    if (part === null || total === null) return [t, null];
+    const share = part / total;
+    // NaN (0/0) and ±Inf (x/0) travel as null, as the wire format shows them.
+    return [t, Number.isFinite(share) ? share : null];
+  });
+  return [{ labels: {}, points }];
 }
 
 function withinRange(series: RangeSeries[], start: number): RangeSeries[] {
@@ -160,4 +270,8 @@ function aboveZero(series: RangeSeries[]): RangeSeries[] {
 /** The equivalent PromQL of a derived query, with the read's window: what the SRE can run to check it. */
 export function equivalentExpr(query: PanelQuery, window: QueryWindow, matchers: LabelMatcher[]): string {
   return injectMatchers(expandPlaceholders(query.variants[0]!.expr, window), matchers);
+}
+
+export function isDerived(query: PanelQuery): boolean {
+  return derivationOf(query) !== null;
 }
