@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what apiscope's demo and tests need and is missing, or says exactly what to install.
-# Usage: scripts/ensure-deps.sh [prometheus] [chromium]
+# Usage: scripts/ensure-deps.sh [prometheus] [chromium] [redis]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,11 +54,27 @@ MSG
   exit 1
 }
 
+need_redis() {
+  # The shared-cache tests start a real redis-server (test-support/redis.ts); apiscope itself only needs one
+  # when APISCOPE_CACHE_URL is set.
+  if command -v "${REDIS_SERVER_BIN:-redis-server}" >/dev/null 2>&1; then return; fi
+  apt_install redis-server && return
+  cat >&2 <<'MSG'
+apiscope: the shared-cache tests need a Redis server (`redis-server`) and it was not found.
+  Debian/Ubuntu:  sudo apt-get install -y --no-install-recommends redis-server
+  macOS:          brew install redis
+  elsewhere:      put redis-server on PATH, or set REDIS_SERVER_BIN=/path/to/redis-server
+Then run the command again.
+MSG
+  exit 1
+}
+
 need_node_modules
 for what in "$@"; do
   case "$what" in
     prometheus) need_prometheus ;;
     chromium) need_chromium ;;
+    redis) need_redis ;;
     *) echo "ensure-deps: unknown dependency $what" >&2; exit 2 ;;
   esac
 done

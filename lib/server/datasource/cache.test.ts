@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CoalescingCache, HISTORICAL_TTL_MS, LruCache, RECENT_TTL_MS, ttlForWindowEnd } from "./cache";
+import { CoalescingCache, HISTORICAL_TTL_MS, pointCount, RECENT_TTL_MS, ttlForWindowEnd } from "./cache";
 
 describe("ttlForWindowEnd", () => {
   const now = Date.parse("2026-01-01T12:00:00Z");
@@ -13,26 +13,63 @@ describe("ttlForWindowEnd", () => {
   });
 });
 
-describe("LruCache", () => {
-  it("evicts the least recently used entry", () => {
-    const cache = new LruCache<number>(2);
-    cache.set("a", 1, 1000);
-    cache.set("b", 2, 1000);
-    expect(cache.get("a")).toBe(1); // a is now more recent than b
-    cache.set("c", 3, 1000);
-    expect(cache.get("b")).toBeUndefined();
-    expect(cache.get("a")).toBe(1);
-    expect(cache.get("c")).toBe(3);
+describe("CoalescingCache's LRU (lru-cache)", () => {
+  const put = (cache: CoalescingCache<unknown>, key: string, value: unknown, ttl = 1000) => cache.get(key, async () => value, () => ttl);
+
+  it("evicts the least recently used entry", async () => {
+    const cache = new CoalescingCache<unknown>({ maxEntries: 2 });
+    await put(cache, "a", 1);
+    await put(cache, "b", 2);
+    expect((await put(cache, "a", "reloaded")).source).toBe("hit"); // a is now more recent than b
+    await put(cache, "c", 3); // evicts b
+    expect(await put(cache, "a", "x")).toEqual({ value: 1, source: "hit" });
+    expect(await put(cache, "c", "x")).toEqual({ value: 3, source: "hit" });
+    expect(await put(cache, "b", "reloaded")).toEqual({ value: "reloaded", source: "loaded" });
+    expect(cache.size).toBe(2);
   });
-  it("expires entries after their TTL", () => {
-    let now = 0;
-    const cache = new LruCache<number>(10, () => now);
-    cache.set("a", 1, 100);
-    now = 99;
-    expect(cache.get("a")).toBe(1);
-    now = 100;
-    expect(cache.get("a")).toBeUndefined();
+
+  it("expires entries after their own TTL", async () => {
+    let now = 1_000; // lru-cache reads a start time of 0 as "no TTL"
+    const cache = new CoalescingCache<unknown>({ now: () => now });
+    await put(cache, "short", "s", 100);
+    await put(cache, "long", "l", 10_000);
+    now += 100;
+    expect((await put(cache, "short", "s2", 100)).source).toBe("hit");
+    now += 1;
+    expect(await put(cache, "short", "s2", 100)).toEqual({ value: "s2", source: "loaded" });
+    expect((await put(cache, "long", "l2")).source).toBe("hit");
+    now += 10_000;
+    expect(await put(cache, "long", "l2")).toEqual({ value: "l2", source: "loaded" });
+  });
+
+  it("is bounded by points held, and does not keep a result bigger than one entry may be", async () => {
+    const range = (points: number) => ({ series: [{ labels: {}, points: Array.from({ length: points }, (_, i) => [i, i]) }], stats: null, warnings: [] });
+    expect(pointCount(range(99))).toBe(100); // points plus one per series
+    expect(pointCount({ samples: [1, 2, 3] })).toBe(3);
+    expect(pointCount({ value: range(9), ttlMs: 5 })).toBe(10); // the client's cache entries
+    expect(pointCount({ step: 30, extents: [{ series: range(4).series }, { series: range(5).series }] })).toBe(11);
+    expect(pointCount(["a", "b"])).toBe(2);
+    expect(pointCount(undefined)).toBe(1);
+
+    const cache = new CoalescingCache<unknown>({ maxPoints: 250, maxPointsPerEntry: 150 });
+    await put(cache, "a", range(99));
+    await put(cache, "b", range(99));
+    expect(cache.points).toBe(200);
+    await put(cache, "c", range(99)); // 300 > 250: the least recently used goes
+    expect(cache.points).toBe(200);
+    expect((await put(cache, "a", "reloaded")).source).toBe("loaded");
+    const big = await put(cache, "big", range(199));
+    expect(big.source).toBe("loaded"); // returned to its caller…
+    expect((await put(cache, "big", "again")).source).toBe("loaded"); // …but never cached
+  });
+
+  it("clear() forgets results and range extents", async () => {
+    const cache = new CoalescingCache<unknown>();
+    await put(cache, "a", 1);
+    cache.extents.set("x", { step: 30, extents: [] }, { ttl: 1000 });
+    cache.clear();
     expect(cache.size).toBe(0);
+    expect(cache.extents.size).toBe(0);
   });
 });
 

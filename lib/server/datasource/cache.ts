@@ -3,14 +3,28 @@
 //
 // - Identical concurrent calls share one backend request. The shared request is aborted only when every
 //   caller waiting for it has gone away, so one closed browser tab does not fail the others.
-// - Finished results live in a small LRU. Windows touching "now" change with every scrape and get a short
-//   TTL; windows entirely in the past (older than now − 5 min, i.e. after late samples have arrived) are
-//   immutable and get a long one.
+// - Finished results live in an LRU (lru-cache) bounded by entries and by points held. Windows touching
+//   "now" change with every scrape and get a short TTL; windows entirely in the past (older than
+//   now − 5 min, i.e. after late samples have arrived) are immutable and get a long one.
+// - Next to the results, the same cache instance holds the step-aligned extents of range queries
+//   (range-slices.ts), so a refresh of a moving window queries only the steps it has not seen.
+//   They share the cache's lifetime: a test's `new CoalescingCache()` is isolated, clear() forgets both.
 
 import "server-only";
+import { LRUCache } from "lru-cache";
+import type { ExtentSet } from "./range-slices";
+
 export const RESULT_CACHE_MAX_ENTRIES = 500;
+/** Points (range) or samples (instant) held by all cached results together. */
+export const RESULT_CACHE_MAX_POINTS = 1_000_000;
+/** A single result bigger than this is returned but not cached; extents of one query are trimmed to it. */
+export const MAX_POINTS_PER_KEY = 200_000;
+export const EXTENT_CACHE_MAX_KEYS = 1_000;
+export const EXTENT_CACHE_MAX_POINTS = 1_000_000;
 export const RECENT_TTL_MS = 15_000;
 export const HISTORICAL_TTL_MS = 10 * 60_000;
+/** Extents only hold steps older than the freshness horizon, which no longer change: keep them as long as history. */
+export const EXTENT_TTL_MS = HISTORICAL_TTL_MS;
 const SETTLED_AFTER_SECONDS = 5 * 60;
 
 /** TTL for a result whose window ends at `endSeconds` (unix s). */
@@ -18,42 +32,40 @@ export function ttlForWindowEnd(endSeconds: number, nowMs: number = Date.now()):
   return endSeconds < nowMs / 1000 - SETTLED_AFTER_SECONDS ? HISTORICAL_TTL_MS : RECENT_TTL_MS;
 }
 
-interface Entry<T> {
-  value: T;
-  expiresAt: number;
+/**
+ * What a cached value weighs, in points: the points of a range result (plus one per series), the samples
+ * of an instant result, the extents of a range query, the length of a list; 1 at least. Envelopes with a
+ * `value` field (the client's cache entries) are looked through.
+ */
+export function pointCount(value: unknown): number {
+  return Math.max(1, countPoints(value, 0));
 }
 
-/** Least-recently-used map with per-entry expiry. A Map iterates in insertion order, so the first key is the LRU one. */
-export class LruCache<T> {
-  private readonly entries = new Map<string, Entry<T>>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAt <= this.now()) return undefined;
-    this.entries.set(key, entry);
-    return entry.value;
+function countPoints(value: unknown, depth: number): number {
+  if (!value || typeof value !== "object" || depth > 3) return 0;
+  if (Array.isArray(value)) {
+    let n = value.length;
+    for (const item of value) if (item && typeof item === "object" && Array.isArray((item as { points?: unknown }).points)) n += (item as { points: unknown[] }).points.length;
+    return n;
   }
+  const record = value as Record<string, unknown>;
+  if (Array.isArray(record.series)) return countPoints(record.series, depth + 1);
+  if (Array.isArray(record.samples)) return record.samples.length;
+  if (Array.isArray(record.extents)) return record.extents.reduce<number>((n, extent) => n + countPoints(extent, depth + 1), 0);
+  if ("value" in record) return countPoints(record.value, depth + 1);
+  return 0;
+}
 
-  set(key: string, value: T, ttlMs: number): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+/**
+ * Freeze a result shared between callers so a caller sorting in place fails loudly: result → series list →
+ * series → labels/points (the [time, value] tuples are left alone: freezing millions of them costs real time).
+ */
+export function freezeShared<T>(value: T, depth = 3): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    if (depth > 0) for (const child of Object.values(value)) freezeShared(child, depth - 1);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
+  return value;
 }
 
 interface InFlight<T> {
@@ -64,16 +76,48 @@ interface InFlight<T> {
 
 export interface CachedLoad<T> {
   value: T;
-  /** "hit": from the LRU; "joined": shared another caller's request; "loaded": this call went to the backend. */
+  /** "hit": from the LRU; "joined": shared another caller's request; "loaded": this call ran `load`. */
   source: "hit" | "joined" | "loaded";
 }
 
-export class CoalescingCache<T> {
-  private readonly results: LruCache<T>;
-  private readonly inFlight = new Map<string, InFlight<T>>();
+export interface CoalescingCacheOptions {
+  maxEntries?: number;
+  /** Bound on the sum of `sizeOf` over the cached values. */
+  maxPoints?: number;
+  /** Values bigger than this are not cached. */
+  maxPointsPerEntry?: number;
+  sizeOf?: (value: unknown) => number;
+  /** Clock for the TTLs (ms); tests pass a fake one. It must not start at 0 (lru-cache reads 0 as "no TTL"). */
+  now?: () => number;
+}
 
-  constructor(maxEntries = RESULT_CACHE_MAX_ENTRIES, now: () => number = Date.now) {
-    this.results = new LruCache<T>(maxEntries, now);
+function lruOptions(now: (() => number) | undefined) {
+  // lru-cache debounces its clock by 1 ms through a timer; a fake clock must be read every time.
+  return now ? { perf: { now }, ttlResolution: 0 } : {};
+}
+
+export class CoalescingCache<T> {
+  private readonly results: LRUCache<string, T & {}>;
+  private readonly inFlight = new Map<string, InFlight<T>>();
+  /** Step-aligned extents of range queries, per query (see range-slices.ts); bounded by points too. */
+  readonly extents: LRUCache<string, ExtentSet>;
+
+  constructor(options: CoalescingCacheOptions = {}) {
+    const sizeOf = options.sizeOf ?? pointCount;
+    this.results = new LRUCache<string, T & {}>({
+      max: options.maxEntries ?? RESULT_CACHE_MAX_ENTRIES,
+      maxSize: options.maxPoints ?? RESULT_CACHE_MAX_POINTS,
+      maxEntrySize: options.maxPointsPerEntry ?? MAX_POINTS_PER_KEY,
+      sizeCalculation: (value) => Math.max(1, Math.ceil(sizeOf(value))),
+      ...lruOptions(options.now),
+    });
+    this.extents = new LRUCache<string, ExtentSet>({
+      max: EXTENT_CACHE_MAX_KEYS,
+      maxSize: EXTENT_CACHE_MAX_POINTS,
+      maxEntrySize: MAX_POINTS_PER_KEY,
+      sizeCalculation: (value) => pointCount(value),
+      ...lruOptions(options.now),
+    });
   }
 
   /**
@@ -97,7 +141,8 @@ export class CoalescingCache<T> {
     const flight: InFlight<T> = { controller, waiters: 0, promise: undefined as unknown as Promise<T> };
     flight.promise = load(controller.signal)
       .then((value) => {
-        if (!controller.signal.aborted) this.results.set(key, value, ttlMs(value));
+        const ttl = Math.round(ttlMs(value));
+        if (!controller.signal.aborted && value !== undefined && value !== null && ttl > 0) this.results.set(key, value, { ttl });
         return value;
       })
       .finally(() => {
@@ -128,10 +173,17 @@ export class CoalescingCache<T> {
 
   clear(): void {
     this.results.clear();
+    this.extents.clear();
     this.inFlight.clear();
   }
 
+  /** Cached results (not extents). */
   get size(): number {
     return this.results.size;
+  }
+
+  /** Points held by cached results. */
+  get points(): number {
+    return this.results.calculatedSize;
   }
 }

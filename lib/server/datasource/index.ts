@@ -5,10 +5,13 @@ import { getCluster, resetConfigCache } from "../config";
 import { clearWorkspaceLookups } from "./amp-workspace";
 import { createPrometheusClient, sharedResultCache } from "./client";
 import { resetCredentialProviders } from "./credentials";
+import { resetDefaultSharedCache } from "./redis-cache";
+import { resetCacheSettings } from "./shared-cache";
 import type { PrometheusApi } from "./types";
 
 export * from "./types";
 export { createPrometheusClient, type ClientDeps } from "./client";
+// Cache settings (APISCOPE_CACHE_URL, APISCOPE_CACHE_FRESHNESS_SECONDS) are documented in shared-cache.ts.
 
 const clients = new Map<string, PrometheusApi>();
 
@@ -23,16 +26,24 @@ export function clientFor(clusterId: string): PrometheusApi {
   return client;
 }
 
-/** Drop cached results (not in-flight work's callers: they still get their answers). */
+/**
+ * Drop this instance's cached results and range extents (not in-flight work's callers: they still get their
+ * answers). The shared cache, if any, is left alone: other instances use it.
+ */
 export function clearResultCache(): void {
   sharedResultCache.clear();
 }
 
-/** Tests only: forget everything process-wide (config, clients, results, alias lookups, credential providers). */
+/**
+ * Tests only: forget everything process-wide (config, clients, results, alias lookups, credential providers,
+ * cache settings, and the shared-cache connection).
+ */
 export function resetDataSourceState(): void {
   resetConfigCache();
   clients.clear();
   sharedResultCache.clear();
+  resetCacheSettings();
+  resetDefaultSharedCache();
   clearWorkspaceLookups();
   resetCredentialProviders();
 }

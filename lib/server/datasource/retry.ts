@@ -2,6 +2,7 @@
 // Backoff And Jitter"), unless the server says when to come back with Retry-After.
 
 import "server-only";
+import { setTimeout } from "node:timers/promises";
 export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 4_000;
@@ -22,20 +23,14 @@ export function parseRetryAfterMs(value: string | null, nowMs: number = Date.now
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-/** setTimeout as a promise that rejects with the signal's reason when it fires first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** An abortable wait (node:timers/promises): rejects with the signal's reason when it fires first. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await setTimeout(ms, undefined, { signal });
+  } catch (error) {
+    // timers/promises rejects with a generic AbortError; callers classify by the signal's own reason.
+    throw signal.aborted ? signal.reason : error;
+  }
 }
 
 /**
