@@ -7,7 +7,7 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   eslint: { ignoreDuringBuilds: true },
   // The AWS SDK and aws4 run only in route handlers; keep them out of the server bundle's tracing quirks.
-  serverExternalPackages: ["aws4", "@aws-sdk/credential-providers", "@aws-sdk/client-amp"],
+  serverExternalPackages: ["aws4", "@aws-sdk/credential-providers", "@aws-sdk/client-amp", "ioredis"],
   async headers() {
     return [
       {

@@ -3,7 +3,7 @@
 # end-to-end tests in Debian Chromium (Playwright) against `next start`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh prometheus chromium
+bash scripts/ensure-deps.sh prometheus chromium redis
 export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\n=== %s ===\n' "$*"; }
