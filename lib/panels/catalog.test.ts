@@ -4,9 +4,15 @@ import { expandPlaceholders, templateMetricNames } from "../server/template";
 import { assertValidPromQL, metricNames } from "../server/promql";
 import { queryWindow } from "../server/query-window";
 import { PANELS } from "./catalog";
-import { ROWS } from "./types";
+import { panelMeta, ROWS, type PanelDef } from "./types";
 
 const window = queryWindow(1_795_000_000 - 3600, 1_795_000_000, 800, 30);
+
+function byId(id: string): PanelDef {
+  const p = PANELS.find((x) => x.id === id);
+  if (!p) throw new Error(`no panel ${id}`);
+  return p;
+}
 
 describe("panel catalogue", () => {
   it("has the thirty panels of panels.md, numbered 1..30, in row order", () => {
@@ -37,8 +43,76 @@ describe("panel catalogue", () => {
           expect(selectors, `${p.id}/${q.id} reads no metric`).toBeGreaterThan(0);
           expect(built.match(/job="apiserver"/g)!.length, built).toBeGreaterThanOrEqual(selectors);
           expect(built.match(/cluster="c1"/g)!.length, built).toBe(built.match(/job="apiserver"/g)!.length);
-          expect(templateMetricNames(v.expr).sort()).toEqual(metricNames(expanded).sort());
         }
+  });
+  it("reads the metrics panels.md names, variant by variant (a few panels, written out by hand)", () => {
+    const names = (panelId: string) =>
+      Object.fromEntries(byId(panelId).queries.map((q) => [q.id, q.variants.map((v) => templateMetricNames(v.expr).sort())]));
+    expect(names("request-rate")).toEqual({ rate: [["apiserver_request_total"]], "5xx": [["apiserver_request_total"]], "429": [["apiserver_request_total"]] });
+    expect(names("longrunning-per-server")).toEqual({ longrunning: [["apiserver_longrunning_requests"], ["apiserver_longrunning_gauge"]] });
+    expect(names("objects-read")).toEqual({
+      returned: [["apiserver_storage_list_returned_objects_total"]],
+      fetched: [["apiserver_storage_list_fetched_objects_total"]],
+      evaluated: [["apiserver_storage_list_evaluated_objects_total"]],
+    });
+    expect(names("apf-seat-utilization")).toEqual({
+      utilization: [
+        ["apiserver_flowcontrol_current_executing_seats", "apiserver_flowcontrol_current_limit_seats"],
+        ["apiserver_flowcontrol_current_limit_seats", "apiserver_flowcontrol_request_concurrency_in_use"],
+        ["apiserver_flowcontrol_request_concurrency_in_use", "apiserver_flowcontrol_request_concurrency_limit"],
+      ],
+    });
+    const objects = [["apiserver_resource_objects"], ["apiserver_storage_objects"], ["etcd_object_counts"]];
+    expect(names("stored-objects")).toEqual({ now: objects, series: objects });
+    expect(names("webhook-duration")).toEqual({ p90: [["apiserver_admission_webhook_admission_duration_seconds_bucket"]] });
+    expect(names("etcd-latency-heatmap")).toEqual({ buckets: [["etcd_request_duration_seconds_bucket"]] });
+  });
+  it("a histogram query has exactly one variant, which reads only its family's buckets", () => {
+    const panelsWithHistograms = new Set<string>();
+    for (const p of PANELS)
+      for (const q of p.queries) {
+        if (!q.histogram) continue;
+        panelsWithHistograms.add(p.id);
+        expect(q.variants, `${p.id}/${q.id}`).toHaveLength(1);
+        expect(templateMetricNames(q.variants[0]!.expr), `${p.id}/${q.id}`).toEqual([`${q.histogram.family}_bucket`]);
+        // Rankings over the range are one value per row; everything else is drawn over time.
+        expect(q.type ?? "range", `${p.id}/${q.id}`).toBe(q.histogram.derive.kind === "quantile-over-range" ? "instant" : "range");
+      }
+    // The latency panels served from one read per histogram family (panels 12, 20, 21 and 27 read other,
+    // smaller histograms with plain PromQL).
+    expect([...panelsWithHistograms].sort()).toEqual(
+      ["api-latency-p99", "etcd-latency-p99", "apf-queue-wait", "slowest-calls", "api-latency-heatmap", "etcd-latency-heatmap", "api-vs-etcd", "etcd-by-operation"].sort(),
+    );
+  });
+  it("a histogram query shows the PromQL Prometheus would run for the same numbers (written out by hand)", () => {
+    const expr = (panelId: string, queryId: string) => {
+      const q = byId(panelId).queries.find((x) => x.id === queryId)!;
+      expect(q.histogram, `${panelId}/${queryId} is derived from a histogram`).toBeDefined();
+      return q.variants[0]!.expr;
+    };
+    // p99 per API server, then the worst server; non-streaming single-object calls.
+    expect(expr("api-latency-p99", "single")).toBe(
+      'max (histogram_quantile(0.99, sum by (instance, le) (increase(apiserver_request_duration_seconds_bucket{verb!~"WATCH|CONNECT",scope="resource"}[$__rate_interval]))))',
+    );
+    // One p99 per verb and resource over the whole range, all servers together.
+    expect(expr("slowest-calls", "p99")).toBe(
+      'histogram_quantile(0.99, sum by (le, verb, group, resource) (increase(apiserver_request_duration_seconds_bucket{verb!~"WATCH|CONNECT"}[$__range])))',
+    );
+    // Observations per bucket per step.
+    expect(expr("api-latency-heatmap", "buckets")).toBe('sum by (le) (increase(apiserver_request_duration_seconds_bucket{verb!~"WATCH|CONNECT"}[$__rate_interval]))');
+    // Worst server per flow schema, steps without any wait dropped.
+    expect(expr("apf-queue-wait", "p99")).toBe(
+      "max by (flow_schema, priority_level) (histogram_quantile(0.99, sum by (instance, le, flow_schema, priority_level) (increase(apiserver_flowcontrol_request_wait_duration_seconds_bucket[$__rate_interval])))) > 0",
+    );
+  });
+  it("what the browser gets of a panel (panelMeta) carries none of its PromQL", () => {
+    for (const p of PANELS) {
+      const meta = panelMeta(p);
+      expect("queries" in meta, p.id).toBe(false);
+      const json = JSON.stringify(meta);
+      for (const q of p.queries) for (const v of q.variants) expect(json, `${p.id}/${q.id}`).not.toContain(v.expr);
+      expect(json, p.id).not.toMatch(/rate\(|histogram_quantile|sum by \(/);
+    }
   });
   it("never divides by the exempt priority level", () => {
     for (const p of PANELS)

@@ -15,6 +15,15 @@ const STATUS: Record<string, number> = {
   unreachable: 502,
 };
 
+/**
+ * Cache-Control of a panel's data. A window that ended more than 10 minutes before `nowSeconds` will not
+ * change (late samples have landed): the browser may keep it for an hour. A window touching the last 10
+ * minutes is still being written, and is never stored.
+ */
+export function panelCacheControl(windowEnd: number, nowSeconds: number): string {
+  return windowEnd < nowSeconds - 600 ? "private, max-age=3600" : "no-store";
+}
+
 export function errorResponse(err: unknown): NextResponse<ApiError> {
   // The browser moved on (new range, page closed): nobody reads this answer, and it is no server fault.
   if (err instanceof Error && err.name === "AbortError") {
