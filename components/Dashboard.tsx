@@ -1,6 +1,9 @@
 "use client";
 import { useEffect } from "react";
+import type { Finding } from "@/lib/api-schema";
+import { serializeDashboardState } from "@/lib/dashboard-state";
 import { ROWS, type PanelMeta, type RowId } from "@/lib/panels/types";
+import { FindingsStrip } from "./FindingsStrip";
 import { Header } from "./Header";
 import { Notices } from "./Notices";
 import { Panel } from "./Panel";
@@ -22,11 +25,26 @@ export function Dashboard({ panels, extraNotices = [] }: { panels: PanelMeta[]; 
     if (state.viewPanel) document.getElementById(`panel-${state.viewPanel}`)?.scrollIntoView({ block: "start" });
   }, [state.viewPanel]);
 
+  /** A finding's panel: same range, scrolled to and highlighted (its row opened if collapsed). */
+  const showPanel = (panelId: string, findingId: string) => {
+    const row = panels.find((p) => p.id === panelId)?.row;
+    update({ viewPanel: panelId, finding: findingId, collapsed: state.collapsed.filter((r) => r !== row) }, "replace");
+    requestAnimationFrame(() => document.getElementById(`panel-${panelId}`)?.scrollIntoView({ block: "start" }));
+  };
+  /** The finding's own window, a quarter of an hour either side, frozen, with the finding open. */
+  const findingLink = (f: Finding) => {
+    const pad = 15 * 60;
+    const to = Math.min((f.until ?? v.range.to) + pad, v.range.to);
+    const params = serializeDashboardState({ ...state, from: String((f.since - pad) * 1000), to: String(to * 1000), refresh: "off", viewPanel: null, finding: f.id });
+    return `/?${params}`;
+  };
+
   return (
     <div>
       <Header view={v} />
       <main style={{ padding: "8px 16px 48px", maxWidth: 1800, margin: "0 auto" }}>
         <Notices notices={[...extraNotices, ...v.notices]} />
+        <FindingsStrip view={v.view} state={state} panels={panels} onExpand={(finding) => update({ finding }, "replace")} onShowPanel={showPanel} permalinkFor={findingLink} />
         {ROWS.map((row) => {
           const collapsed = state.collapsed.includes(row.id);
           const rowPanels = panels.filter((p) => p.row === row.id);
@@ -47,6 +65,7 @@ export function Dashboard({ panels, extraNotices = [] }: { panels: PanelMeta[]; 
                       tz={state.tz}
                       onZoom={v.onZoom}
                       viewError={v.viewError}
+                      highlighted={state.finding !== null && state.viewPanel === p.id}
                       actions={(data) => <PanelActions panel={p} data={data} state={state} range={v.range} />}
                     />
                   ))}

@@ -24,6 +24,8 @@ export interface PanelProps {
   chartHeight?: number;
   /** The dashboard could not even work out what to query (cluster unreachable): shown in every panel. */
   viewError?: unknown;
+  /** Opened from a finding: outlined so the eye lands on it. */
+  highlighted?: boolean;
 }
 
 /** Query only what is (nearly) on screen: off-screen panels cost the backend nothing until scrolled to. */
@@ -93,7 +95,7 @@ function PromQLList({ data }: { data: PanelData }) {
   );
 }
 
-export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHeight, viewError }: PanelProps) {
+export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHeight, viewError, highlighted = false }: PanelProps) {
   const [ref, visible, width] = useNearViewport<HTMLElement>(eager);
   const query = usePanelData(panel.id, view, widthBucket(width), visible);
   const [showQuery, setShowQuery] = useState(false);
@@ -108,11 +110,13 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
       data-panel-id={panel.id}
       data-state={query.isError || viewError ? "error" : !data ? "loading" : data.status === "absent" ? "absent" : isEmpty(data) ? "empty" : "ok"}
       aria-labelledby={`panel-title-${panel.id}`}
+      data-highlighted={highlighted ? "true" : undefined}
       style={{
         background: "var(--bg-panel)",
-        border: "1px solid var(--border)",
+        border: highlighted ? "2px solid var(--accent)" : "1px solid var(--border)",
+        boxShadow: highlighted ? "0 0 0 3px color-mix(in srgb, var(--accent) 25%, transparent)" : undefined,
         borderRadius: 6,
-        padding: "10px 12px",
+        padding: highlighted ? "9px 11px" : "10px 12px",
         minWidth: 0,
         gridColumn: panel.wide ? "1 / -1" : undefined,
         scrollMarginTop: 80,

@@ -106,3 +106,76 @@ export const targetsResponseSchema = z.object({
   instances: z.array(z.string()),
 });
 export type TargetsResponse = z.infer<typeof targetsResponseSchema>;
+
+// ── Findings: causes named with their evidence (GET /api/findings) ─────────────────────────────────
+
+export const findingSeveritySchema = z.enum(["critical", "warning", "info"]);
+export type FindingSeverity = z.infer<typeof findingSeveritySchema>;
+
+/** One number that proves a finding, with its unit (lib/format.ts units) and, optionally, what it is of. */
+export const evidenceSchema = z.object({
+  label: z.string(),
+  value: z.number().nullable(),
+  unit: z.enum(["reqps", "ratio", "seconds", "count", "percent", "bytes", "perSecond", "cores"]),
+  /** e.g. "of 245 seats", "on 10.0.1.12:443" */
+  context: z.string().optional(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** The audit-log query that finds the client behind a finding (EKS: CloudWatch Logs Insights). */
+export const auditQuerySchema = z.object({
+  /** null when the cluster's region is not configured: the query still works, pasted by hand */
+  region: z.string().nullable(),
+  logGroup: z.string(),
+  /** unix seconds: exactly the finding's window */
+  start: z.number(),
+  end: z.number(),
+  query: z.string(),
+  consoleUrl: z.string().nullable(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const findingSchema = z.object({
+  /** Stable within a range: part of permalinks (`finding=`). */
+  id: z.string(),
+  cause: z.string(),
+  severity: findingSeveritySchema,
+  /** The cause in one sentence, in an SRE's words. */
+  title: z.string(),
+  /** unix seconds: the first step it held (refined to the scrape interval where one query can). */
+  since: z.number(),
+  /** unix seconds: the last step it held, or null while it still holds at the end of the range. */
+  until: z.number().nullable(),
+  evidence: z.array(evidenceSchema),
+  /** Panels that show it, most telling first. */
+  panels: z.array(z.string()),
+  /** What to do, from the guide and the Kubernetes APF documentation. */
+  actions: z.array(z.string()),
+  audit: auditQuerySchema.optional(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const findingsResponseSchema = z.object({
+  findings: z.array(findingSchema),
+  /** What was checked, for "No problems found in this range". */
+  checked: z.array(z.string()),
+  /** Checks that could not run (a panel failed or its metrics are absent), and why. */
+  skipped: z.array(z.object({ check: z.string(), reason: z.string() })),
+  window: z.object({ start: z.number(), end: z.number(), step: z.number() }),
+  /** Backend samples the findings processed beyond what the panels' shared reads had cached. */
+  samplesProcessed: z.number(),
+});
+export type FindingsResponse = z.infer<typeof findingsResponseSchema>;
+
+/** Query parameters of GET /api/findings: the panel request without a width. */
+export const findingsRequestSchema = z
+  .object({
+    cluster: z.string().min(1).max(100),
+    job: z.string().max(200).optional(),
+    instance: z.string().max(300).optional(),
+    start: z.coerce.number().int().nonnegative(),
+    end: z.coerce.number().int().positive(),
+  })
+  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
+  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+export type FindingsRequest = z.infer<typeof findingsRequestSchema>;

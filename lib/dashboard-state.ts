@@ -1,5 +1,5 @@
 // The URL is the dashboard's state: cluster, job, instance, time range, refresh, time zone, collapsed
-// rows and the viewed panel. Pure functions here; the React hook lives in components/.
+// rows, the viewed panel and the expanded finding. Pure functions here; the React hook lives in components/.
 import { z } from "zod";
 import { ROWS, type RowId } from "./panels/types";
 import type { TimeZoneMode } from "./time-format";
@@ -21,6 +21,8 @@ export interface DashboardState {
   tz: TimeZoneMode;
   collapsed: RowId[];
   viewPanel: string | null;
+  /** The finding shown expanded (a finding's permalink opens it). */
+  finding: string | null;
 }
 
 const ROW_IDS = new Set<string>(ROWS.map((r) => r.id));
@@ -33,7 +35,7 @@ export interface ParsedState {
   notices: string[];
 }
 
-const KNOWN_PARAMS = new Set(["cluster", "job", "instance", "from", "to", "refresh", "tz", "collapsed", "viewPanel"]);
+const KNOWN_PARAMS = new Set(["cluster", "job", "instance", "from", "to", "refresh", "tz", "collapsed", "viewPanel", "finding"]);
 /** Grafana links carry these; they mean nothing here and are dropped silently. */
 const GRAFANA_NOISE = new Set(["orgId", "timezone", "kiosk", "editPanel", "panelId", "fullscreen", "theme"]);
 
@@ -86,6 +88,7 @@ export function parseDashboardParams(input: URLSearchParams): ParsedState {
       tz,
       collapsed,
       viewPanel: token("viewPanel"),
+      finding: token("finding"),
     },
     notices,
   };
@@ -103,5 +106,6 @@ export function serializeDashboardState(s: DashboardState): URLSearchParams {
   if (s.tz !== "local") p.set("tz", s.tz);
   if (s.collapsed.length) p.set("collapsed", s.collapsed.join(","));
   if (s.viewPanel) p.set("viewPanel", s.viewPanel);
+  if (s.finding) p.set("finding", s.finding);
   return p;
 }

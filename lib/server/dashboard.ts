@@ -4,9 +4,11 @@ import "server-only";
 import { getCluster, type ClusterConfig } from "./config";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi } from "./datasource/types";
-import type { PanelData, PanelRequest, TargetsResponse } from "../api-schema";
-import { discoverCapabilities, discoverInstances, discoverJobs } from "./capabilities";
+import type { ClusterLimits, PanelData, PanelRequest, TargetsResponse } from "../api-schema";
+import { discoverCapabilities, discoverInstances, discoverJobs, type Capabilities } from "./capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
+import type { PanelDef } from "../panels/types";
+import type { ViewRange } from "./plan/planner";
 import type { LabelMatcher } from "./promql";
 import { CHART_KINDS } from "../panels/kinds";
 import { queryWindow } from "./query-window";
@@ -43,11 +45,18 @@ export async function resolveTargets(clusterId: string, jobParam: string | undef
   return { jobs, job, instances };
 }
 
-export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {
-  const panel = PANELS_BY_ID.get(panelId);
-  if (!panel) {
-    throw new DataSourceError("config", `There is no panel "${panelId}".`, { hint: "Open the dashboard and pick the panel from there." });
-  }
+/** Everything a panel's answer depends on besides the panel: resolved once per request. */
+export interface ViewContext {
+  cluster: ClusterConfig;
+  api: PrometheusApi;
+  caps: Capabilities;
+  matchers: LabelMatcher[];
+  range: ViewRange;
+  limits: ClusterLimits;
+}
+
+/** The cluster, its API-server job, what its scrape has, and the visible range of a request. */
+export async function resolveView(req: Omit<PanelRequest, "width">): Promise<ViewContext> {
   const cluster = getCluster(req.cluster);
   const api = clientFor(req.cluster);
   const { job } = await resolveJob(cluster, api, req.job, req.end);
@@ -64,8 +73,27 @@ export async function panelData(panelId: string, req: PanelRequest, signal?: Abo
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
   const to = Math.min(req.end, Math.floor(Date.now() / 1000));
-  const window = queryWindow(req.start, to, req.width * CHART_KINDS[panel.chart].pointsPerPixel, cluster.scrapeIntervalSeconds);
   const limits = { inflightReadOnly: cluster.inflightLimits.readOnly, inflightMutating: cluster.inflightLimits.mutating };
-  const range = { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds };
+  return { cluster, api, caps, matchers, range: { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds }, limits };
+}
+
+export function panelById(panelId: string): PanelDef {
+  const panel = PANELS_BY_ID.get(panelId);
+  if (!panel) {
+    throw new DataSourceError("config", `There is no panel "${panelId}".`, { hint: "Open the dashboard and pick the panel from there." });
+  }
+  return panel;
+}
+
+/** A panel's answer in a resolved view; `points` sizes the step of its own PromQL queries. */
+export function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
+  const { api, caps, matchers, range, limits } = view;
+  const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
   return runPanel({ api, caps, panel, matchers, window, range, limits, signal });
+}
+
+export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {
+  const panel = panelById(panelId);
+  const view = await resolveView(req);
+  return panelInView(view, panel, req.width * CHART_KINDS[panel.chart].pointsPerPixel, signal);
 }
