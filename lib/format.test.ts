@@ -37,12 +37,12 @@ describe("formatSeconds", () => {
     expect(formatSeconds(2.0000000000000004)).toBe("2 s");
   });
 
-  // KNOWN BUG in lib/format.ts (reported, not owned here): the value is rounded after the unit is chosen,
-  // so 0.9996 s reads "1000 ms" beside an SLO of "1 s", and 1 MiB − 1 byte reads "1,024 KiB".
-  // `it.fails` keeps this visible: it turns red once the rounding is fixed — then make it a plain `it`.
-  it.fails("rounding up to the next unit's boundary moves to that unit", () => {
+  // The unit is chosen on the rounded value: 0.9996 s must not read "1000 ms" beside an SLO of "1 s".
+  it("rounding up to the next unit's boundary moves to that unit", () => {
     expect(formatSeconds(0.9996)).toBe("1 s");
+    expect(formatSeconds(0.0009996)).toBe("1 ms");
     expect(formatValue(1024 * 1024 - 1, "bytes")).toBe("1 MiB");
+    expect(formatSeconds(0.9994)).toBe("999 ms");
   });
 });
 

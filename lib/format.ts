@@ -10,11 +10,17 @@ function trim(n: number, digits = 3): string {
   return Number(n.toPrecision(digits)).toString();
 }
 
+/** The magnitude `trim` will print: a unit is chosen on this, so 0.9996 s reads "1 s", not "1000 ms". */
+function printed(n: number): number {
+  const abs = Math.abs(n);
+  return abs >= 1000 ? Math.round(abs) : Number(abs.toPrecision(3));
+}
+
 export function formatSeconds(s: number): string {
   const abs = Math.abs(s);
   if (abs === 0) return "0 s";
-  if (abs < 1e-3) return `${trim(s * 1e6)} µs`;
-  if (abs < 1) return `${trim(s * 1e3)} ms`;
+  if (abs < 1e-3 && printed(s * 1e6) < 1000) return `${trim(s * 1e6)} µs`;
+  if (abs < 1 && printed(s * 1e3) < 1000) return `${trim(s * 1e3)} ms`;
   if (abs < 120) return `${trim(s)} s`;
   return `${trim(s / 60)} min`;
 }
@@ -37,7 +43,7 @@ export function formatValue(v: number | null | undefined, unit: Unit): string {
     case "bytes": {
       let i = 0;
       let n = v;
-      while (Math.abs(n) >= 1024 && i < BYTE_UNITS.length - 1) {
+      while (printed(n) >= 1024 && i < BYTE_UNITS.length - 1) {
         n /= 1024;
         i++;
       }

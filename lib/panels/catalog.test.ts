@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildExpr } from "../server/panel-data";
+import { buildExpr } from "../server/dashboard";
 import { expandPlaceholders, templateMetricNames } from "../server/template";
 import { assertValidPromQL, metricNames } from "../server/promql";
 import { queryWindow } from "../server/query-window";
