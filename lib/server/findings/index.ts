@@ -5,10 +5,11 @@
 import "server-only";
 import type { FindingsRequest, FindingsResponse, Finding, PanelData } from "../../api-schema";
 import type { ClusterConfig } from "../config";
-import { panelById, panelInView, resolveView } from "../dashboard";
+import { buildExpr, panelById, panelInView, resolveView, type ViewContext } from "../dashboard";
 import { readWindow, VIEW_POINTS } from "../plan/planner";
+import { rateInterval } from "../query-window";
 import type { AuditTarget } from "./audit";
-import { RULES, Skip, type RuleInput } from "./rules";
+import { RULES, Skip, type RuleFinding, type RuleInput } from "./rules";
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
@@ -40,7 +41,7 @@ export async function computeFindings(req: FindingsRequest, signal?: AbortSignal
     }),
   );
   const input: RuleInput = { panels, from: view.range.from, to: view.range.to, step: window.step, limits: view.limits, audit: auditTarget(view.cluster) };
-  const findings: (Finding & { priority: number })[] = [];
+  const findings: (RuleFinding & { priority: number })[] = [];
   const skipped: FindingsResponse["skipped"] = [];
   for (const rule of RULES) {
     const broken = rule.reads.filter((id) => failed.has(id));
@@ -52,10 +53,21 @@ export async function computeFindings(req: FindingsRequest, signal?: AbortSignal
       skipped.push({ check: rule.checks, reason });
     }
   }
+  // Date each start to the scrape interval: one short query per finding, over one view step of data.
+  await Promise.all(
+    findings.map(async (f) => {
+      if (!f.start) return;
+      const refined = await refineStart(view, panels, f, window.step, signal).catch(() => null);
+      if (refined) {
+        f.since = refined.since;
+        samplesProcessed += refined.samples;
+      }
+    }),
+  );
   return {
     findings: dropFolded(findings)
       .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.priority - b.priority || a.since - b.since)
-      .map(({ priority: _, ...f }) => f),
+      .map(({ priority: _, start: __, ...f }) => f),
     checked: RULES.map((r) => r.checks).filter((c) => !skipped.some((s) => s.check === c)),
     skipped,
     window: { start: window.start, end: window.end, step: window.step },
@@ -67,4 +79,27 @@ export async function computeFindings(req: FindingsRequest, signal?: AbortSignal
 function dropFolded<T extends Finding>(findings: T[]): T[] {
   const busy = new Set(findings.filter((f) => f.cause === "asymmetric").map((f) => f.id.slice("asymmetric:".length)));
   return findings.filter((f) => !(f.cause === "inflight-limit" && busy.has(f.id.slice(f.id.indexOf("@") + 1))));
+}
+
+const sameLabels = (a: Record<string, string>, b: Record<string, string>) => {
+  const ka = Object.keys(a).filter((k) => a[k] !== "");
+  const kb = Object.keys(b).filter((k) => b[k] !== "");
+  return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
+};
+
+/**
+ * The first scrape-interval step in (since − step, since] where the finding's defining signal held: the
+ * same query the panel ran (its chosen variant), at a step of one scrape.
+ */
+async function refineStart(view: ViewContext, panels: ReadonlyMap<string, PanelData>, f: RuleFinding, viewStep: number, signal?: AbortSignal) {
+  const start = f.start!;
+  const result = panels.get(start.panel)?.queries.find((q) => q.id === start.query);
+  const template = panelById(start.panel).queries.find((q) => q.id === start.query)?.variants[result?.variant ?? 0]?.expr;
+  const scrape = view.range.scrapeInterval;
+  if (!result || !template || viewStep <= scrape) return null;
+  const fine = { start: f.since - viewStep, end: f.since, step: scrape, rateInterval: rateInterval(scrape, scrape), evalTime: f.since };
+  const answer = await view.api.queryRange({ query: buildExpr(template, fine, view.matchers), start: fine.start, end: fine.end, step: fine.step, signal });
+  const series = answer.series.find((x) => sameLabels(x.labels, start.labels));
+  const first = series?.points.find(([, v]) => v !== null && start.holds(v));
+  return first ? { since: first[0], samples: answer.cached ? 0 : (answer.stats?.samplesProcessed ?? 0) } : null;
 }

@@ -19,6 +19,21 @@ export interface RuleInput {
 
 export class Skip extends Error {}
 
+/**
+ * The signal that defines a finding's start: one series of one panel query and the condition on it. The
+ * engine re-reads that query at the scrape interval around `since` to date the start to the scrape, not
+ * to the view's step.
+ */
+export interface StartSignal {
+  panel: string;
+  query: string;
+  labels: Record<string, string>;
+  holds: (v: number) => boolean;
+}
+
+/** A finding as a rule returns it: with the signal that dates its start, when one series defines it. */
+export type RuleFinding = Finding & { start?: StartSignal };
+
 export interface Rule {
   cause: string;
   /** What the strip says it checked, e.g. "LIST storms (cluster-wide LISTs of large resources)". */
@@ -27,7 +42,7 @@ export interface Rule {
   reads: string[];
   /** Root causes sort before symptoms of the same severity. */
   priority: number;
-  run(input: RuleInput): Finding[];
+  run(input: RuleInput): RuleFinding[];
 }
 
 function panel(input: RuleInput, id: string): PanelData {
@@ -86,7 +101,7 @@ const listStorm: Rule = {
   run(input) {
     const lists = seriesOf(panel(input, "list-rate"), "lists");
     const returned = seriesOf(panel(input, "objects-read"), "returned");
-    const out: Finding[] = [];
+    const out: RuleFinding[] = [];
     for (const s of lists.filter((l) => l.labels.scope === "cluster")) {
       const resource = s.labels.resource ?? "";
       const group = s.labels.group ?? "";
@@ -127,6 +142,7 @@ const listStorm: Rule = {
           `Narrow it: a namespace, or a field selector (spec.nodeName=<node> for per-node agents) instead of every ${resource} in the cluster.`,
         ],
         audit: audit(input, { verb: "list", resource, clusterScope: true }, e.since, until),
+        start: { panel: "list-rate", query: "lists", labels: s.labels, holds: (v) => v >= T.LIST_STORM_MIN_RATE },
       });
     }
     return out;
@@ -153,7 +169,7 @@ const apfSaturation: Rule = {
     const rejected = seriesOf(optional(input, "apf-rejected"), "rejected");
     return saturatedLevels(input)
       .filter((l) => l.level !== "exempt")
-      .map((l): Finding => {
+      .map((l): RuleFinding => {
         const inLevel = flows.filter((f) => f.labels.priority_level === l.level).sort((a, b) => b.value - a.value);
         const total = inLevel.reduce((s, f) => s + f.value, 0);
         const top = inLevel[0];
@@ -190,6 +206,7 @@ const apfSaturation: Rule = {
             `If the level is legitimately short, raise its nominalConcurrencyShares (taking shares from idle levels) rather than deepening its queues.`,
           ],
           audit: audit(input, { flowSchema: flow || undefined, priorityLevel: flow ? undefined : l.level }, l.since, until),
+          start: { panel: "apf-seat-utilization", query: "utilization", labels: { priority_level: l.level }, holds: (v) => v >= T.APF_SATURATED_PERCENT },
         };
       });
   },
@@ -241,6 +258,7 @@ const etcdSlow: Rule = {
           "Cut what loads etcd: unpaginated LISTs that miss the watch cache (resourceVersion=\"\"), large objects (big ConfigMaps, Secrets, CRDs), high write rates from controllers.",
           "Self-managed: etcd disk fsync latency (etcd_disk_wal_fsync_duration_seconds), defragmentation, and its network to the API servers.",
         ],
+        start: { panel: "api-vs-etcd", query: "etcd", labels: etcd.labels, holds: (v) => v >= T.ETCD_P99_SLOW_SECONDS },
       },
     ];
   },
@@ -254,7 +272,7 @@ const webhookSlow: Rule = {
   priority: 4,
   run(input) {
     const hooks = seriesOf(panel(input, "webhook-duration"), "p90");
-    return hooks.flatMap((h): Finding[] => {
+    return hooks.flatMap((h): RuleFinding[] => {
       const e = episode(h.points, (v) => v >= T.WEBHOOK_SLOW_SECONDS);
       if (!e) return [];
       const name = h.labels.name ?? "";
@@ -274,6 +292,7 @@ const webhookSlow: Rule = {
             "Narrow its rules (namespaceSelector, objectSelector, operations) so it sees only the writes it must, and set a short timeoutSeconds.",
             "If it is not security-critical, failurePolicy: Ignore keeps writes flowing while it is down.",
           ],
+          start: { panel: "webhook-duration", query: "p90", labels: h.labels, holds: (v) => v >= T.WEBHOOK_SLOW_SECONDS },
         },
       ];
     });
