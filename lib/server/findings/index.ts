@@ -13,9 +13,16 @@ import { RULES, Skip, type RuleFinding, type RuleInput } from "./rules";
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
-/** Where the cluster's audit log is: EKS writes it to /aws/eks/<cluster name>/cluster. */
+/** EKS cluster names: a letter or digit, then letters, digits, '-' and '_' (up to 100). */
+const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * Where the cluster's audit log is: EKS writes it to /aws/eks/<cluster name>/cluster, in the cluster's
+ * region (for AMP, the workspace's). The EKS name is the cluster label, else the configured name when it
+ * is a valid EKS name, else the id.
+ */
 export function auditTarget(cluster: ClusterConfig): AuditTarget {
-  const name = cluster.clusterLabel ?? cluster.id;
+  const name = cluster.clusterLabel ?? (EKS_NAME.test(cluster.name) ? cluster.name : cluster.id);
   return { region: cluster.kind === "amp" ? cluster.region : null, logGroup: `/aws/eks/${name}/cluster` };
 }
 
