@@ -28,8 +28,10 @@ export default defineConfig({
   },
   // The whole suite runs once against plain Prometheus and once against AMP through the SigV4-verifying
   // stand-in; the fault-proxy tests are plain-Prometheus only, the AMP error tests AMP only.
+  // Project "auth" runs the sign-in tests (their own stacks: a real OpenID provider, oidc and proxy modes).
   projects: [
-    { name: "prometheus", use: { backendMode: "prometheus" } as object, testIgnore: /amp\.spec\.ts/ },
-    { name: "amp", use: { backendMode: "amp" } as object, testIgnore: /panel-errors\.spec\.ts/ },
+    { name: "prometheus", use: { backendMode: "prometheus" } as object, testIgnore: [/amp\.spec\.ts/, /auth\.spec\.ts/] },
+    { name: "amp", use: { backendMode: "amp" } as object, testIgnore: [/panel-errors\.spec\.ts/, /auth\.spec\.ts/] },
+    { name: "auth", testMatch: /auth\.spec\.ts/ },
   ],
 });

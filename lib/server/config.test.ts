@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { assertConfigAtStartup, ConfigError, getCluster, loadConfig, NO_CLUSTER_MESSAGE, publicClusters, resetConfigCache } from "./config";
+import { assertConfigAtStartup, clustersFor, ConfigError, getCluster, loadConfig, NO_CLUSTER_MESSAGE, publicClusters, resetConfigCache } from "./config";
 import { DataSourceError } from "./datasource/types";
 import { setEnv } from "./datasource/testing/env";
 
@@ -213,5 +213,42 @@ describe("process-wide access", () => {
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     assertConfigAtStartup();
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe("per-cluster allow rules", () => {
+  let restore: (() => void) | undefined;
+  afterEach(() => {
+    restore?.();
+    resetConfigCache();
+  });
+
+  it("reads allow.groups / allow.users and rejects malformed rules, naming the field", () => {
+    const { load } = loadFile({ clusters: [{ ...prom, allow: { groups: ["platform-admins"], users: ["alice@example.com"] } }, amp] });
+    expect(load()[0]!.allow).toEqual({ groups: ["platform-admins"], users: ["alice@example.com"] });
+    expect(load()[1]!.allow).toBeUndefined();
+    expect(errorOf(loadFile({ clusters: [{ ...prom, allow: {} }] }).load)).toMatch(/clusters\[0\]\.allow: must name at least one group or user/);
+    expect(errorOf(loadFile({ clusters: [{ ...prom, allow: { groups: "sre" } }] }).load)).toMatch(/clusters\[0\]\.allow\.groups: must be a list of group names/);
+    expect(errorOf(loadFile({ clusters: [{ ...prom, allow: { roles: ["sre"] } }] }).load)).toMatch(/clusters\[0\]\.allow\.roles: unknown field/);
+    expect(errorOf(loadFile({ clusters: [{ ...prom, allow: ["sre"] }] }).load)).toMatch(/clusters\[0\]\.allow: must be an object like/);
+  });
+
+  it("clustersFor and publicClusters show a person only the clusters their rules allow", () => {
+    const path = configFile({
+      clusters: [
+        { ...prom, id: "shared", name: "Shared" },
+        { ...prom, id: "admins", name: "Admins only", allow: { groups: ["platform-admins"] } },
+        { ...amp, id: "alices", name: "Alice's", allow: { users: ["Alice@Example.com"] } },
+      ],
+    });
+    restore = setEnv({ APISCOPE_CONFIG: path, APISCOPE_PROMETHEUS_URL: undefined, APISCOPE_AMP_WORKSPACE_ID: undefined });
+    resetConfigCache();
+    const ids = (principal: Parameters<typeof clustersFor>[0]) => clustersFor(principal).map((c) => c.id);
+    expect(ids({ sub: "a", email: "alice@example.com", groups: ["sre"] })).toEqual(["shared", "alices"]);
+    expect(ids({ sub: "b", groups: ["platform-admins"] })).toEqual(["shared", "admins"]);
+    expect(ids({ sub: "c", groups: [] })).toEqual(["shared"]);
+    expect(ids(null)).toEqual(["shared"]); // no sign-in: a rule cannot be checked, so it hides the cluster
+    expect(publicClusters({ sub: "b", groups: ["platform-admins"] }).map((c) => c.id)).toEqual(["shared", "admins"]);
+    expect(publicClusters().map((c) => c.id)).toEqual(["shared", "admins", "alices"]);
   });
 });

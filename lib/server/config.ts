@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
 import { DataSourceError } from "./datasource/types";
+import { clusterVisible, type AllowRule, type Principal } from "./auth/rules";
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
@@ -34,6 +35,12 @@ interface ClusterCommon {
   /** Budget for one backend call, retries included. */
   timeoutMs: number;
   inflightLimits: InflightLimits;
+  /**
+   * Who may see this cluster (on top of APISCOPE_ALLOWED_GROUPS / APISCOPE_ALLOWED_USERS): a group or a
+   * user listed here. Absent: everyone allowed into the dashboard. With APISCOPE_AUTH=none nobody can be
+   * checked against it, so a cluster with a rule is hidden.
+   */
+  allow?: AllowRule;
 }
 
 export interface PrometheusClusterConfig extends ClusterCommon {
@@ -145,6 +152,19 @@ const commonFields = {
       { error: 'must be an object like {"readOnly": 400, "mutating": 200}' },
     )
     .default(DEFAULT_INFLIGHT_LIMITS),
+  allow: z
+    .strictObject(
+      {
+        groups: z.array(requiredString('"sre"'), { error: 'must be a list of group names, e.g. ["sre", "platform"]' }).optional(),
+        users: z.array(requiredString('"alice@example.com"'), { error: 'must be a list of emails or subject ids, e.g. ["alice@example.com"]' }).optional(),
+      },
+      { error: 'must be an object like {"groups": ["sre"], "users": ["alice@example.com"]}' },
+    )
+    .refine(
+      (allow) => (allow.groups?.length ?? 0) + (allow.users?.length ?? 0) > 0,
+      'must name at least one group or user (leave "allow" out to show the cluster to everyone allowed into the dashboard)',
+    )
+    .optional(),
 };
 
 const prometheusClusterSchema = z.strictObject({
@@ -452,8 +472,17 @@ export function resetConfigCache(): void {
   cachedClusters = undefined;
 }
 
-export function publicClusters(): PublicCluster[] {
-  return getClusters().map((cluster) =>
+/**
+ * The clusters one person may see: those without an `allow` rule, and those whose rule they match. `null`
+ * is nobody in particular (APISCOPE_AUTH=none): only clusters without a rule.
+ */
+export function clustersFor(principal: Principal | null): ClusterConfig[] {
+  return getClusters().filter((cluster) => clusterVisible(principal, cluster.allow));
+}
+
+/** What `GET /api/clusters` shows this person (every cluster when called without one, for tooling). */
+export function publicClusters(principal?: Principal | null): PublicCluster[] {
+  return (principal === undefined ? getClusters() : clustersFor(principal)).map((cluster) =>
     cluster.kind === "amp"
       ? { id: cluster.id, name: cluster.name, kind: cluster.kind, region: cluster.region }
       : { id: cluster.id, name: cluster.name, kind: cluster.kind },

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { SinglePanelPage } from "@/components/client-pages";
-import { getClusters } from "@/lib/server/config";
+import { pagePrincipal } from "@/lib/server/auth/guard";
+import { clustersFor } from "@/lib/server/config";
 import { PANELS, PANELS_BY_ID } from "@/lib/panels/catalog";
 import { panelMeta } from "@/lib/panels/types";
 import { resolveRange } from "@/lib/time-range";
@@ -26,7 +27,8 @@ export async function generateMetadata({ params, searchParams }: Props): Promise
   if (!panel) return { title: "apiscope — Kubernetes API server dashboard" };
   let clusterName = "unknown cluster";
   try {
-    const clusters = getClusters();
+    // Only clusters this person may see: a restricted cluster's name must not unfurl in a chat either.
+    const clusters = clustersFor(await pagePrincipal());
     const id = first(sp.cluster);
     clusterName = (clusters.find((c) => c.id === id) ?? clusters[0])?.name ?? clusterName;
   } catch {
