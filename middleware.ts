@@ -3,9 +3,9 @@
 // per-cluster rules. This only decrypts the session cookie (or verifies the proxy's identity); the
 // OpenID Connect code exchange happens in the Node route app/api/auth/callback.
 import { NextResponse, type NextRequest } from "next/server";
-import { identify } from "@/lib/server/auth/identify";
-import { refusal, refusalLog } from "@/lib/server/auth/responses";
-import { authSettings } from "@/lib/server/auth/settings";
+import { identify } from "@/lib/auth/identify";
+import { refusal, refusalLog } from "@/lib/auth/responses";
+import { authSettings } from "@/lib/auth/settings";
 
 /** The sign-in routes and the signed-out page must be reachable signed out. */
 function isPublic(pathname: string): boolean {

@@ -1,6 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
-import { OpenBanner } from "@/components/OpenBanner";
+import { OpenBanner } from "@/app/OpenBanner";
 import { Providers } from "./providers";
 import "./globals.css";
 

@@ -35,10 +35,18 @@ test("every query is step-aligned, sent once, and the header totals the samples 
   expect(new Set(urls).size).toBe(urls.length);
   let total = 0;
   for (const r of responses) {
-    const body = (await r.json()) as { window: { start: number; end: number; step: number }; samplesProcessed: number; queries: { cached: boolean; stats: { samplesProcessed: number } | null }[] };
+    const body = (await r.json()) as {
+      window: { start: number; end: number; step: number };
+      samplesProcessed: number;
+      queries: { cached: boolean; readExpr?: string; stats: { samplesProcessed: number } | null }[];
+    };
     expect(body.window.start % body.window.step).toBe(0);
     expect(body.window.end % body.window.step).toBe(0);
-    expect(body.samplesProcessed).toBe(body.queries.reduce((n, q) => n + (q.cached ? 0 : (q.stats?.samplesProcessed ?? 0)), 0));
+    // Queries derived from one shared read (same readExpr) cost that read once.
+    const cost = (q: (typeof body.queries)[number]) => (q.cached ? 0 : (q.stats?.samplesProcessed ?? 0));
+    const reads = new Map(body.queries.filter((q) => q.readExpr).map((q) => [q.readExpr!, cost(q)]));
+    const own = body.queries.filter((q) => !q.readExpr).reduce((n, q) => n + cost(q), 0);
+    expect(body.samplesProcessed).toBe(own + [...reads.values()].reduce((a, b) => a + b, 0));
     total += body.samplesProcessed;
   }
   expect(total).toBeGreaterThan(0);

@@ -87,7 +87,10 @@ export function scenarioSum(scenario: Scenario, instance: string, t: number, nam
 export async function chartGeometry(page: Page, panelId: string, from: number, to: number) {
   const chart = panel(page, panelId).locator(".recharts-surface").first();
   await expect(chart).toBeVisible();
-  // Panels above load lazily and change height: measure once the page has settled.
+  // Panels above load lazily and change height (and the findings strip above the rows grows when its
+  // answer arrives): bring the chart on screen and measure once the page has settled.
+  await page.waitForLoadState("networkidle");
+  await chart.scrollIntoViewIfNeeded();
   await page.waitForLoadState("networkidle");
   const box = (await chart.boundingBox())!;
   const left = box.x + 80; // y axis width + margin

@@ -191,6 +191,12 @@ describe("architecture: the import graph", () => {
     expect(bad.map(show)).toEqual([]);
   });
 
+  it("lib/auth/ (run by middleware, in the edge runtime) never imports lib/server/, and the browser never imports lib/auth/", () => {
+    const fromAuth = all.filter((i) => i.file.startsWith("lib/auth/") && under(projectPath(i), "lib/server"));
+    const fromBrowser = all.filter((i) => folderOf(i.file) === "components" && under(projectPath(i), "lib/auth"));
+    expect([...fromAuth, ...fromBrowser].map(show)).toEqual([]);
+  });
+
   it('every lib/server/ module (not tests, not testing/ helpers) starts with import "server-only"', () => {
     const modules = [...parsed.keys()].filter((f) => f.startsWith("lib/server/") && !isTestCode(f));
     expect(modules.length).toBeGreaterThan(10);

@@ -17,7 +17,7 @@ async function main() {
     await page.goto(`${app.url}/?from=${(stormStart - 3600) * 1000}&to=${(stormEnd - 300) * 1000}&tz=utc`);
     if (process.env.THEME === "dark") await page.evaluate(() => (document.documentElement.dataset.theme = "dark"));
     if (scroll) await page.locator(`#panel-${scroll}`).scrollIntoViewIfNeeded();
-    await page.waitForTimeout(2500);
+    await page.waitForTimeout(Number(process.env.WAIT_MS ?? 2500));
     await page.screenshot({ path: out });
     console.log(`wrote ${out}`);
   } finally {

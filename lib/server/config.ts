@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
 import { DataSourceError } from "./datasource/types";
-import { clusterVisible, type AllowRule, type Principal } from "./auth/rules";
+import { clusterVisible, type AllowRule, type Principal } from "../auth/rules";
 
 // ---------------------------------------------------------------------------------------------------
 // Public types

@@ -6,10 +6,10 @@ import type { NextRequest } from "next/server";
 import { clustersFor, getClusters, ConfigError } from "../config";
 import { DataSourceError } from "../datasource/types";
 import { errorResponse } from "../http";
-import { identify, principalOf } from "./identify";
-import { jsonError, refusal, refusalLog } from "./responses";
-import { describePrincipal, type Principal } from "./rules";
-import { authSettings, AuthConfigError, type AuthSettings } from "./settings";
+import { identify, principalOf } from "../../auth/identify";
+import { jsonError, refusal, refusalLog } from "../../auth/responses";
+import { describePrincipal, type Principal } from "../../auth/rules";
+import { authSettings, AuthConfigError, type AuthSettings } from "../../auth/settings";
 
 export type RouteAuth = { ok: true; principal: Principal | null } | { ok: false; response: Response };
 

@@ -3,9 +3,9 @@
 // only; the middleware never talks to the provider.
 import "server-only";
 import * as client from "openid-client";
-import { claimValue, principalFromClaims, type Principal } from "./rules";
-import type { OidcSettings } from "./settings";
-import { CALLBACK_PATH } from "./settings";
+import { claimValue, principalFromClaims, type Principal } from "../../auth/rules";
+import type { OidcSettings } from "../../auth/settings";
+import { CALLBACK_PATH } from "../../auth/settings";
 
 let configuration: Promise<client.Configuration> | undefined;
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import type { IncomingMessage } from "node:http";
-import { PEER_HEADER, PEER_TOKEN_ENV, PEER_TOKEN_HEADER } from "./proxy";
+import { PEER_HEADER, PEER_TOKEN_ENV, PEER_TOKEN_HEADER } from "../../auth/proxy";
 
 let installed = false;
 

@@ -6,9 +6,9 @@
 // What it logs: one line saying how sign-in works, and a warning when the dashboard is open.
 import "server-only";
 import net from "node:net";
-import { isLoopback } from "./cidr";
+import { isLoopback } from "../../auth/cidr";
 import { installPeerHook } from "./peer-hook";
-import { loadAuthSettings, AuthConfigError, type AuthSettings } from "./settings";
+import { loadAuthSettings, AuthConfigError, type AuthSettings } from "../../auth/settings";
 
 /**
  * Where this process listens. Next has started listening before register() runs, so the listening

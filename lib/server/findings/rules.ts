@@ -139,7 +139,7 @@ const listStorm: Rule = {
         actions: [
           "Find the client with the audit-log query below (user.username, userAgent).",
           "Switch it to an informer (one LIST, then WATCH from a shared cache), or paginate with limit/continue.",
-          `Narrow it: a namespace, or a field selector (spec.nodeName=<node> for per-node agents) instead of every ${resource} in the cluster.`,
+          `Narrow it: a namespace, or a field selector (spec.nodeName=<node> for per-node agents) instead of all ${resource} in the cluster.`,
         ],
         audit: audit(input, { verb: "list", resource, clusterScope: true }, e.since, until),
         start: { panel: "list-rate", query: "lists", labels: s.labels, holds: (v) => v >= T.LIST_STORM_MIN_RATE },

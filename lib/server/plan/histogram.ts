@@ -44,6 +44,8 @@ export interface QuantileOptions extends HistogramQuantileOptions {
   worstOf?: string;
   /** Which input series take part (a label matcher the fetch did not apply). */
   filter?: LabelFilter;
+  /** quantileOverRange: only steps after this time (unix s) count. */
+  after?: number;
 }
 
 /** One entry of a ranking over the whole range (see quantileOverRange). */
@@ -233,11 +235,55 @@ function unique(names: readonly string[]): string[] {
   return [...new Set(names)];
 }
 
-/** One `sum by (by, le)` group: its labels without `le`, and per `le` label value, the summed points by time. */
+/**
+ * A range result as columns on its own time grid: every step of any series, sorted, and per series its
+ * values at those steps (NaN for null) with a mask of the steps it has. Built once per result array (the
+ * cached reads are shared, frozen arrays) so each derivation sums typed arrays instead of maps of points.
+ */
+interface Columns {
+  times: number[];
+  series: { labels: Labels; le: string; values: Float64Array; present: Uint8Array }[];
+}
+
+const columnsCache = new WeakMap<readonly RangeSeries[], Columns>();
+
+function columnsOf(series: readonly RangeSeries[]): Columns {
+  const hit = columnsCache.get(series);
+  if (hit) return hit;
+  const stamps = new Set<number>();
+  for (const s of series) for (const [t] of s.points) stamps.add(t);
+  const times = [...stamps].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const columns: Columns = {
+    times,
+    series: series.map((s) => {
+      const values = new Float64Array(times.length);
+      const present = new Uint8Array(times.length);
+      for (const [t, v] of s.points) {
+        const k = index.get(t)!;
+        // Two points at one time in one series (never from Prometheus): summed, as the map did.
+        values[k] = present[k] ? values[k]! + (v ?? NaN) : (v ?? NaN);
+        present[k] = 1;
+      }
+      return { labels: s.labels, le: s.labels.le ?? "", values, present };
+    }),
+  };
+  columnsCache.set(series, columns);
+  return columns;
+}
+
+/** One bucket series of a group: the sum at each step of the grid, and whether any part had a point there. */
+interface Summed {
+  sum: Float64Array;
+  present: Uint8Array;
+}
+
+/** One `sum by (by, le)` group: its labels without `le`, and per `le` label value, the summed column. */
 interface BucketGroup {
   labels: Labels;
-  /** le label value (as written, like Prometheus' grouping) → time → sum; NaN where a part was null. */
-  byLe: Map<string, Map<number, number>>;
+  /** le label value (as written, like Prometheus' grouping) → sum per step; NaN where a part was null. */
+  byLe: Map<string, Summed>;
+  times: number[];
 }
 
 /**
@@ -247,28 +293,30 @@ interface BucketGroup {
  */
 function sumByGroup(series: readonly RangeSeries[], by: readonly string[], filter: LabelFilter | undefined): Map<string, BucketGroup> {
   const groupNames = unique(by.filter((n) => n !== "le"));
+  const { times, series: columns } = columnsOf(series);
+  const n = times.length;
   const groups = new Map<string, BucketGroup>();
-  for (const s of series) {
+  for (const s of columns) {
     if (filter && !filter(s.labels)) continue;
     const labels = pick(s.labels, groupNames);
     const key = keyOf(labels);
     let group = groups.get(key);
     if (!group) {
-      group = { labels, byLe: new Map() };
+      group = { labels, byLe: new Map(), times };
       groups.set(key, group);
     }
     // Prometheus groups by the label value: le="1" and le="1.0" are two groups until histogram_quantile
     // parses and coalesces them. No le at all is a group of its own too.
-    const le = s.labels.le ?? "";
-    let byTime = group.byLe.get(le);
-    if (!byTime) {
-      byTime = new Map();
-      group.byLe.set(le, byTime);
+    let acc = group.byLe.get(s.le);
+    if (!acc) {
+      acc = { sum: new Float64Array(n), present: new Uint8Array(n) };
+      group.byLe.set(s.le, acc);
     }
-    for (const [t, v] of s.points) {
-      const value = v ?? NaN;
-      const previous = byTime.get(t);
-      byTime.set(t, previous === undefined ? value : previous + value);
+    const { sum, present } = acc;
+    for (let k = 0; k < n; k++) {
+      if (!s.present[k]) continue;
+      sum[k] = present[k] ? sum[k]! + s.values[k]! : s.values[k]!;
+      present[k] = 1;
     }
   }
   return groups;
@@ -292,23 +340,23 @@ function byLabels(a: { labels: Labels }, b: { labels: Labels }): number {
 export function groupBuckets(series: readonly RangeSeries[], by: readonly string[], filter?: LabelFilter): RangeSeries[] {
   const out: RangeSeries[] = [];
   for (const group of sumByGroup(series, by, filter).values()) {
-    for (const [le, byTime] of group.byLe) {
+    for (const [le, { sum, present }] of group.byLe) {
       const labels = le === "" ? { ...group.labels } : { ...group.labels, le };
-      const points: Point[] = [...byTime].sort((a, b) => a[0] - b[0]).map(([t, v]) => [t, toWire(v)]);
+      const points: Point[] = [];
+      for (let k = 0; k < present.length; k++) if (present[k]) points.push([group.times[k]!, toWire(sum[k]!)]);
       out.push({ labels, points });
     }
   }
   return out.sort(byLabels);
 }
 
-/** One group's buckets at one time, or null where no bucket series of the group has a parseable `le` there. */
-function bucketsAt(group: BucketGroup, bounds: Map<string, number | null>, t: number): Bucket[] | null {
+/** One group's buckets at step k, or null where no bucket series of the group has a parseable `le` there. */
+function bucketsAt(group: BucketGroup, bounds: Map<string, number | null>, k: number): Bucket[] | null {
   const buckets: Bucket[] = [];
-  for (const [le, byTime] of group.byLe) {
+  for (const [le, { sum, present }] of group.byLe) {
     const bound = bounds.get(le);
     if (bound === null || bound === undefined) continue;
-    const count = byTime.get(t);
-    if (count !== undefined) buckets.push({ le: bound, count });
+    if (present[k]) buckets.push({ le: bound, count: sum[k]! });
   }
   return buckets.length > 0 ? buckets : null;
 }
@@ -319,10 +367,12 @@ function boundsOf(groups: Iterable<BucketGroup>): Map<string, number | null> {
   return bounds;
 }
 
-function timesOf(group: BucketGroup): number[] {
-  const times = new Set<number>();
-  for (const byTime of group.byLe.values()) for (const t of byTime.keys()) times.add(t);
-  return [...times].sort((a, b) => a - b);
+/** The steps (grid indices) where any bucket series of the group has a point. */
+function stepsOf(group: BucketGroup): number[] {
+  const steps: number[] = [];
+  const columns = [...group.byLe.values()];
+  for (let k = 0; k < group.times.length; k++) if (columns.some((c) => c.present[k])) steps.push(k);
+  return steps;
 }
 
 /** PromQL `max`: the first value, replaced by any higher one; NaN loses to any number, all NaN → NaN. */
@@ -358,8 +408,9 @@ export function quantileSeries(series: readonly RangeSeries[], q: number, by: re
     const labels = opts.worstOf ? pick(group.labels, outerNames) : group.labels;
     const key = keyOf(labels);
     let target = outer.get(key);
-    for (const t of timesOf(group)) {
-      const buckets = bucketsAt(group, bounds, t);
+    for (const k of stepsOf(group)) {
+      const t = group.times[k]!;
+      const buckets = bucketsAt(group, bounds, k);
       if (!buckets) continue; // histogram_quantile outputs nothing for this group at t
       const v = histogramQuantile(q, buckets, opts);
       if (!target) {
@@ -417,10 +468,13 @@ export function quantileOverRange(series: readonly RangeSeries[], q: number, by:
   const outer = new Map<string, { labels: Labels; value: number }>();
   for (const group of groups.values()) {
     const buckets: Bucket[] = [];
-    for (const [le, byTime] of group.byLe) {
+    for (const [le, { sum, present }] of group.byLe) {
       const bound = bounds.get(le);
-      if (bound === null || bound === undefined || byTime.size === 0) continue;
-      buckets.push({ le: bound, count: kahanSum(byTime.values()) });
+      if (bound === null || bound === undefined) continue;
+      const values: number[] = [];
+      for (let k = 0; k < present.length; k++) if (present[k] && (opts.after === undefined || group.times[k]! > opts.after)) values.push(sum[k]!);
+      if (values.length === 0) continue;
+      buckets.push({ le: bound, count: kahanSum(values) });
     }
     if (buckets.length === 0) continue;
     const v = histogramQuantile(q, buckets, opts);

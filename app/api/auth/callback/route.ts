@@ -5,10 +5,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getClusters } from "@/lib/server/config";
 import { finishAuthorization } from "@/lib/server/auth/oidc";
-import { htmlPage } from "@/lib/server/auth/responses";
-import { describePrincipal, matchesRule, relevantGroups, type AllowRule } from "@/lib/server/auth/rules";
-import { loginCookieName, openLogin, sealSession } from "@/lib/server/auth/session";
-import { authSettings, AuthConfigError, CALLBACK_PATH } from "@/lib/server/auth/settings";
+import { htmlPage } from "@/lib/auth/responses";
+import { describePrincipal, matchesRule, relevantGroups, type AllowRule } from "@/lib/auth/rules";
+import { loginCookieName, openLogin, sealSession } from "@/lib/auth/session";
+import { authSettings, AuthConfigError, CALLBACK_PATH } from "@/lib/auth/settings";
 
 export const dynamic = "force-dynamic";
 

@@ -3,9 +3,9 @@
 // site) is where the callback lands: a permalink opened signed out comes back to the same panel and range.
 import { NextResponse, type NextRequest } from "next/server";
 import { startAuthorization } from "@/lib/server/auth/oidc";
-import { htmlPage, jsonError, returnToOf } from "@/lib/server/auth/responses";
-import { LOGIN_TTL_SECONDS, loginCookieName, openSession, safeReturnTo, sealLogin } from "@/lib/server/auth/session";
-import { authSettings, AuthConfigError, CALLBACK_PATH } from "@/lib/server/auth/settings";
+import { htmlPage, jsonError, returnToOf } from "@/lib/auth/responses";
+import { LOGIN_TTL_SECONDS, loginCookieName, openSession, safeReturnTo, sealLogin } from "@/lib/auth/session";
+import { authSettings, AuthConfigError, CALLBACK_PATH } from "@/lib/auth/settings";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 // sign-in page may then let the same person straight back in; the signed-out page offers "sign in as
 // someone else", which asks the provider to prompt again).
 import { NextResponse, type NextRequest } from "next/server";
-import { authSettings } from "@/lib/server/auth/settings";
+import { authSettings } from "@/lib/auth/settings";
 
 export const dynamic = "force-dynamic";
 

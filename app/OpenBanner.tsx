@@ -1,7 +1,7 @@
 // Server component: on every page of a dashboard without sign-in, a strip that says so. An SRE who opens
 // it must know that anyone who can reach this server sees the same metrics.
 import { connection } from "next/server";
-import { authSettings } from "@/lib/server/auth/settings";
+import { authSettings } from "@/lib/auth/settings";
 
 export async function OpenBanner() {
   // Read at request time: the build machine's environment is not the server's.
