@@ -15,12 +15,16 @@ import { LRUCache } from "lru-cache";
 import type { ExtentSet } from "./range-slices";
 
 export const RESULT_CACHE_MAX_ENTRIES = 500;
-/** Points (range) or samples (instant) held by all cached results together. */
-export const RESULT_CACHE_MAX_POINTS = 1_000_000;
-/** A single result bigger than this is returned but not cached; extents of one query are trimmed to it. */
-export const MAX_POINTS_PER_KEY = 200_000;
+/** Points (range) or samples (instant) held by all cached results together: ~60 bytes each, ~90 MB. */
+export const RESULT_CACHE_MAX_POINTS = 1_500_000;
+/**
+ * A single result bigger than this is returned but not cached; extents of one query are trimmed to it.
+ * Above the planner's largest shared read (MERGED_READ_MAX_POINTS, 300 k estimated), which every panel of a
+ * view reads: an uncached one would be fetched again by each of them.
+ */
+export const MAX_POINTS_PER_KEY = 400_000;
 export const EXTENT_CACHE_MAX_KEYS = 1_000;
-export const EXTENT_CACHE_MAX_POINTS = 1_000_000;
+export const EXTENT_CACHE_MAX_POINTS = 1_500_000;
 export const RECENT_TTL_MS = 15_000;
 export const HISTORICAL_TTL_MS = 10 * 60_000;
 /** Extents only hold steps older than the freshness horizon, which no longer change: keep them as long as history. */

@@ -196,7 +196,15 @@ export async function runRead(api: PrometheusApi, { read, window }: ChosenRead, 
   return { expr, window, result };
 }
 
+const anchored = new Map<string, RegExp>();
+
 /** Prometheus' regex matchers are fully anchored RE2; JavaScript's syntax agrees for the patterns panels use. */
+function regexOf(pattern: string): RegExp {
+  let re = anchored.get(pattern);
+  if (!re) anchored.set(pattern, (re = new RegExp(`^(?:${pattern})$`)));
+  return re;
+}
+
 function matches(f: LabelFilter, labels: Labels): boolean {
   const value = labels[f.label] ?? "";
   switch (f.op) {
@@ -205,9 +213,9 @@ function matches(f: LabelFilter, labels: Labels): boolean {
     case "!=":
       return value !== f.value;
     case "=~":
-      return new RegExp(`^(?:${f.value})$`).test(value);
+      return regexOf(f.value).test(value);
     case "!~":
-      return !new RegExp(`^(?:${f.value})$`).test(value);
+      return !regexOf(f.value).test(value);
   }
 }
 
@@ -217,8 +225,23 @@ function residual(filters: LabelFilter[], read: FamilyRead): ((labels: Labels) =
   return own.length ? (labels: Labels) => own.every((f) => matches(f, labels)) : undefined;
 }
 
+/**
+ * Derived series per read answer: every panel request of a view derives from the same cached (frozen)
+ * answer, and a derivation of it is computed once, not once per request.
+ */
+const derivedCache = new WeakMap<readonly RangeSeries[], Map<string, RangeSeries[]>>();
+
 /** The series a query derives from its read: what its equivalent PromQL returns over the read's window. */
 export function derive(query: PanelQuery, read: FamilyRead, series: RangeSeries[], window: QueryWindow): RangeSeries[] {
+  let memo = derivedCache.get(series);
+  if (!memo) derivedCache.set(series, (memo = new Map()));
+  const key = JSON.stringify([query.histogram ?? query.counter, read.where, window.start, window.evalTime]);
+  let out = memo.get(key);
+  if (!out) memo.set(key, (out = Object.freeze(computeDerived(query, read, series, window)) as RangeSeries[]));
+  return out;
+}
+
+function computeDerived(query: PanelQuery, read: FamilyRead, series: RangeSeries[], window: QueryWindow): RangeSeries[] {
   const dv = derivationOf(query)!;
   if (dv.kind === "counter") return deriveCounter(dv.d, read, series);
   const d = dv.d;
@@ -233,7 +256,7 @@ export function derive(query: PanelQuery, read: FamilyRead, series: RangeSeries[
     }
     case "quantile-over-range":
       // The step at `start` covers (start − step, start], before the range: the ranking sums (start, end].
-      return quantileOverRange(withinRange(series, window.start), d.q, d.by, { worstOf, filter }).map((r) => ({
+      return quantileOverRange(series, d.q, d.by, { worstOf, filter, after: window.start }).map((r) => ({
         labels: r.labels,
         points: [[window.evalTime, r.value]],
       }));
@@ -256,10 +279,6 @@ function deriveCounter(d: CounterDerivation, read: FamilyRead, series: RangeSeri
     return [t, Number.isFinite(share) ? share : null];
   });
   return [{ labels: {}, points }];
-}
-
-function withinRange(series: RangeSeries[], start: number): RangeSeries[] {
-  return series.map((s) => ({ labels: s.labels, points: s.points.filter(([t]) => t > start) }));
 }
 
 /** PromQL's `> 0` filter: keeps only points above zero (NaN is not), and series with any left. */
