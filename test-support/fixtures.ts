@@ -2,7 +2,7 @@
 // - scenarioPrometheus(): the incident scenario (six hours, three API servers), backfilled once per option set
 //   and cached under .cache/fixtures/, then served by a fresh Prometheus over a copy of the blocks.
 // - replayTextScrape(): a single /metrics scrape (e.g. the real v1.30.0 one) replayed every 30 s for an hour,
-//   counters increasing, with job/instance labels added.
+//   counters increasing, with job/instance labels added (as one server, or as several identical ones).
 //
 // Note: fixture data ends at `end`, up to ~5.5 minutes before the wall clock, and Prometheus only looks back
 // 5 minutes for an instant value; query at `scenario.timeline.end` (or earlier), not at "now".
@@ -63,6 +63,8 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
 export interface ReplayOptions {
   job: string;
   instance: string;
+  /** Replay the scrape as several servers (each gets every sample with its own `instance`); replaces `instance`. */
+  instances?: string[];
   /** Last sample time (unix seconds, multiple of `stepSeconds`). Default defaultEnd(now). */
   end?: number;
   /** Default 3600. */
@@ -82,26 +84,31 @@ export async function replayTextScrape(file: string, opts: ReplayOptions): Promi
   const duration = opts.durationSeconds ?? 3600;
   const end = opts.end ?? defaultEnd(Date.now() / 1000);
   if (end % step !== 0) throw new Error(`end (${end}) must be a multiple of the step (${step})`);
+  const instances = opts.instances?.length ? opts.instances : [opts.instance];
   const text = readFileSync(file, "utf8");
-  const key = ["replay", sha(`${text}\0${opts.job}\0${opts.instance}\0${end}\0${duration}\0${step}`).slice(0, 16)].join("_");
+  // One instance keeps the key it always had (existing cache entries stay valid).
+  const key = ["replay", sha(`${text}\0${opts.job}\0${instances.join("\0")}\0${end}\0${duration}\0${step}`).slice(0, 16)].join("_");
   const blocks = await cachedBlocks(key, async (dir) => {
     mkdirSync(dir, { recursive: true });
-    await writeReplay(text, dir, { ...opts, end, duration, step });
+    await writeReplay(text, dir, { job: opts.job, instances, end, duration, step });
   });
   return startPrometheus({ blocksDir: blocks, extraArgs: opts.extraArgs });
 }
 
 /** Writes one OpenMetrics file per 2 h block window (promtool re-reads its input per block) and imports each. */
-async function writeReplay(text: string, dir: string, o: { job: string; instance: string; end: number; duration: number; step: number }): Promise<void> {
+async function writeReplay(text: string, dir: string, o: { job: string; instances: string[]; end: number; duration: number; step: number }): Promise<void> {
   const parsed = parseTextFormat(text);
-  const series = parsed.samples.map((s) => {
+  // Each sample once per instance, side by side: a metric family's lines stay together at every timestamp.
+  const series = parsed.samples.flatMap((s) => {
     const family = familyOf(s.name, parsed.types);
     const type = parsed.types.get(family) ?? (s.name.endsWith("_total") ? "counter" : "untyped");
     const isCounterPart =
       type === "counter" ||
       ((type === "histogram" || type === "summary") && (s.name.endsWith("_bucket") || s.name.endsWith("_sum") || s.name.endsWith("_count")));
-    const labels = Object.fromEntries(Object.entries({ ...s.labels, instance: o.instance, job: o.job }).filter(([, v]) => v !== ""));
-    return { prefix: `${s.name}${formatLabels(labels)} `, value: s.value, growing: isCounterPart && Number.isFinite(s.value), whole: Number.isInteger(s.value) };
+    return o.instances.map((instance) => {
+      const labels = Object.fromEntries(Object.entries({ ...s.labels, instance, job: o.job }).filter(([, v]) => v !== ""));
+      return { prefix: `${s.name}${formatLabels(labels)} `, value: s.value, growing: isCounterPart && Number.isFinite(s.value), whole: Number.isInteger(s.value) };
+    });
   });
   const n = o.duration / o.step;
   const start = o.end - n * o.step;
