@@ -3,8 +3,8 @@
 //   npx tsx demo/cli.ts openmetrics --out FILE [options]
 //   npx tsx demo/cli.ts backfill --data DIR [options]
 //
-// Options: --k8s-version 1.24|1.28|1.30|1.35 (1.30)  --seed N (1)  --scale N (1)  --end UNIX (defaultEnd(now))
-//          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X
+// Options: --k8s-version 1.24|1.28|1.30|1.35 (1.30)  --incident KIND (list-storm)  --seed N (1)  --scale N (1)
+//          --end UNIX (defaultEnd(now))  --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X
 // `backfill` prints progress to stderr and, as the last line on stdout, a JSON report (series, samples,
 // timings, start/end anchor) that callers parse.
 import { spawn } from "node:child_process";
@@ -14,11 +14,14 @@ import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import {
+  INCIDENT_KINDS,
   K8S_VERSIONS,
+  isIncidentKind,
   OpenMetricsWriter,
   createScenario,
   defaultEnd,
   openMetricsChunks,
+  type IncidentKind,
   type K8sVersion,
   type OpenMetricsStats,
   type Scenario,
@@ -38,6 +41,7 @@ export interface BackfillReport {
   /** The story's "now": exporters continuing the story must use the same value as --end. */
   anchor: number;
   k8sVersion: K8sVersion;
+  incident: IncidentKind;
   seed: number;
   scale: number;
   historySeconds: number;
@@ -121,7 +125,9 @@ export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg
   try {
     const { start, end } = scenario.timeline;
     const windows = blockWindows(start, end, scenario.options.stepSeconds);
-    log(`generating ${scenario.instances.length} API servers × ${(end - start) / scenario.options.stepSeconds + 1} steps (Kubernetes ${scenario.options.k8sVersion}) in ${windows.length} block windows…`);
+    log(
+      `generating ${scenario.instances.length} API servers × ${(end - start) / scenario.options.stepSeconds + 1} steps (Kubernetes ${scenario.options.k8sVersion}, incident ${scenario.options.incident}) in ${windows.length} block windows…`,
+    );
     const writer = new OpenMetricsWriter(scenario);
     const metadata = writer.metadata();
     const promtool = limiter(Math.max(1, availableParallelism()));
@@ -155,6 +161,7 @@ export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg
       end: scenario.timeline.end,
       anchor: scenario.timeline.end,
       k8sVersion: o.k8sVersion,
+      incident: o.incident,
       seed: o.seed,
       scale: o.scale,
       historySeconds: o.historySeconds,
@@ -181,18 +188,28 @@ export function scenarioOptionsFromArgs(values: Record<string, string | boolean 
   const version = (values["k8s-version"] as string | undefined) ?? "1.30";
   if (!(K8S_VERSIONS as readonly string[]).includes(version)) throw new UsageError(`--k8s-version must be one of ${K8S_VERSIONS.join(", ")} (got ${version})`);
   const showHidden = values["show-hidden-metrics-for-version"] as string | undefined;
+  const incident = parseIncident(values.incident);
   return {
     end: num("end", defaultEnd(Date.now() / 1000)),
     seed: num("seed", 1),
     scale: num("scale", 1),
     historySeconds: num("history-seconds", 21600),
     k8sVersion: version as K8sVersion,
+    incident,
     ...(showHidden ? { showHiddenMetricsForVersion: showHidden } : {}),
   };
 }
 
+/** `--incident KIND`: one of INCIDENT_KINDS (default list-storm); anything else is a usage error that lists them. */
+export function parseIncident(raw: string | boolean | undefined): IncidentKind {
+  if (raw === undefined) return "list-storm";
+  if (!isIncidentKind(raw)) throw new UsageError(`--incident must be one of ${INCIDENT_KINDS.join(", ")} (got ${String(raw)})`);
+  return raw;
+}
+
 export const SCENARIO_ARG_OPTIONS = {
   "k8s-version": { type: "string" },
+  incident: { type: "string" },
   seed: { type: "string" },
   scale: { type: "string" },
   end: { type: "string" },
@@ -205,7 +222,8 @@ export class UsageError extends Error {}
 const USAGE = `usage:
   demo/cli.ts openmetrics --out FILE [options]   (npm run scenario -- openmetrics …)
   demo/cli.ts backfill --data DIR [options]
-options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
+options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --incident ${INCIDENT_KINDS.join("|")} (list-storm)
+         --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X (only the previous minor)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -225,7 +243,9 @@ async function main(argv: string[]): Promise<void> {
     const stats = await writeOpenMetrics(scenario, values.out);
     const seconds = round1((performance.now() - t0) / 1000);
     log(`wrote ${values.out}: ${stats.series} series, ${stats.samples} samples, ${(stats.bytes / 1e6).toFixed(0)} MB in ${seconds} s`);
-    console.log(JSON.stringify({ file: values.out, ...stats, seconds, start: scenario.timeline.start, end: scenario.timeline.end, anchor: scenario.timeline.end }));
+    console.log(
+      JSON.stringify({ file: values.out, ...stats, seconds, start: scenario.timeline.start, end: scenario.timeline.end, anchor: scenario.timeline.end, incident: scenario.options.incident }),
+    );
     return;
   }
   if (!values.data) throw new UsageError("backfill needs --data DIR");

@@ -1,8 +1,9 @@
 // Live exporter: one HTTP server per simulated API server, each serving /metrics (Prometheus text format
 // 0.0.4) for wall-clock now, from the same scenario as the backfill, so the story continues after `end`.
 //
-//   npx tsx demo/exporter.ts --end UNIX --port-base P [--k8s-version V] [--seed N] [--scale N]
+//   npx tsx demo/exporter.ts --end UNIX --port-base P [--k8s-version V] [--incident KIND] [--seed N] [--scale N]
 //                               [--show-hidden-metrics-for-version 1.X] [--history-seconds N]
+// (the same scenario options as demo/cli.ts: continue a backfill with the same --incident, --k8s-version, --seed)
 //
 // Listens on 127.0.0.1:P, P+1, … and prints one JSON line once every port is listening:
 //   {"targets":[{"port":P,"instance":"10.0.17.21:443"},…]}

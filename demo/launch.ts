@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { K8S_VERSIONS, type K8sVersion } from "./scenario";
+import { INCIDENT_KINDS, K8S_VERSIONS, incidentSummary, isIncidentKind, type IncidentKind, type K8sVersion } from "./scenario";
 import { freePort } from "./prometheus";
 
 const ROOT = join(__dirname, "..");
@@ -14,6 +14,7 @@ const DATA = join(ROOT, ".data", "demo");
 const { values: args } = parseArgs({
   options: {
     "k8s-version": { type: "string", default: "1.30" },
+    incident: { type: "string", default: "list-storm" },
     seed: { type: "string", default: "1" },
     scale: { type: "string", default: "1" },
     port: { type: "string" },
@@ -26,6 +27,11 @@ if (!(K8S_VERSIONS as readonly string[]).includes(version)) {
   console.error(`--k8s-version must be one of ${K8S_VERSIONS.join(", ")} (got ${version}).`);
   process.exit(2);
 }
+if (!isIncidentKind(args.incident)) {
+  console.error(`--incident must be one of ${INCIDENT_KINDS.join(", ")} (got ${args.incident}).`);
+  process.exit(2);
+}
+const incident: IncidentKind = args.incident;
 const port = Number(args.port ?? process.env.PORT ?? 3000);
 
 const children: ChildProcess[] = [];
@@ -101,10 +107,10 @@ async function main() {
   rmSync(DATA, { recursive: true, force: true });
   mkdirSync(DATA, { recursive: true });
   const tsdb = join(DATA, "tsdb");
-  console.log(`apiscope demo: generating the incident scenario (Kubernetes ${version}) and backfilling Prometheus…`);
+  console.log(`apiscope demo: generating the ${incident} scenario (Kubernetes ${version}) and backfilling Prometheus…`);
   const backfill = spawnSync(
     process.execPath,
-    ["--import", "tsx", "demo/cli.ts", "backfill", "--data", tsdb, "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!],
+    ["--import", "tsx", "demo/cli.ts", "backfill", "--data", tsdb, "--k8s-version", version, "--incident", incident, "--seed", args.seed!, "--scale", args.scale!],
     { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   if (backfill.status !== 0) {
@@ -117,7 +123,7 @@ async function main() {
   // 2. The live exporter continues the same story from the backfill's end.
   const exporterPort = await freePort();
   const exporter = start("exporter", process.execPath, [
-    "--import", "tsx", "demo/exporter.ts", "--end", String(end), "--k8s-version", version, "--seed", args.seed!, "--scale", args.scale!, "--port-base", String(exporterPort),
+    "--import", "tsx", "demo/exporter.ts", "--end", String(end), "--k8s-version", version, "--incident", incident, "--seed", args.seed!, "--scale", args.scale!, "--port-base", String(exporterPort),
   ], { quiet: true });
   const targets = await new Promise<{ port: number; instance: string }[]>((resolve, reject) => {
     const rl = createInterface({ input: exporter.stdout! });
@@ -163,7 +169,7 @@ async function main() {
   start("next", join(ROOT, "node_modules", ".bin", "next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
     env: {
       APISCOPE_PROMETHEUS_URL: `http://127.0.0.1:${promPort}`,
-      APISCOPE_CLUSTER_NAME: `demo (Kubernetes ${version})`,
+      APISCOPE_CLUSTER_NAME: incident === "list-storm" ? `demo (Kubernetes ${version})` : `demo (Kubernetes ${version}, ${incident})`,
       NEXT_TELEMETRY_DISABLED: "1",
     },
     quiet: true,
@@ -179,7 +185,10 @@ async function main() {
   }
   console.log("");
   console.log(`apiscope demo is running: http://127.0.0.1:${port}/?from=now-3h&to=now`);
-  console.log(`  Prometheus: http://127.0.0.1:${promPort} (scenario: Kubernetes ${version}, incident 90 min before ${new Date(end * 1000).toISOString()})`);
+  console.log(
+    `  Prometheus: http://127.0.0.1:${promPort} (scenario: Kubernetes ${version}, ${incident === "healthy" ? "no incident" : `${incident} from 90 min before ${new Date(end * 1000).toISOString()}`})`,
+  );
+  console.log(`  ${incidentSummary(incident)}`);
   console.log("  Ctrl-C stops everything.");
 }
 

@@ -1,5 +1,6 @@
 // Real Prometheus instances over backfilled data, for tests:
-// - scenarioPrometheus(): the incident scenario (six hours, three API servers), backfilled once per option set
+// - scenarioPrometheus(): the incident scenario (six hours, three API servers; `incident` picks the cause, default
+//   the LIST storm), backfilled once per option set
 //   and cached under .cache/fixtures/, then served by a fresh Prometheus over a copy of the blocks.
 // - replayTextScrape(): a single /metrics scrape (e.g. the real v1.30.0 one) replayed every 30 s for an hour,
 //   counters increasing, with job/instance labels added (as one server, or as several identical ones).
@@ -11,7 +12,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { availableParallelism, hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { finished } from "node:stream/promises";
-import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type K8sVersion, type Scenario, type ScenarioOptions } from "../demo/scenario";
+import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type IncidentKind, type K8sVersion, type Scenario, type ScenarioOptions } from "../demo/scenario";
 import { backfill, blockWindows, limiter, runPromtool } from "../demo/cli";
 import { startPrometheus, type RunningPrometheus } from "./prometheus";
 
@@ -23,6 +24,8 @@ const LOCK_STALE_MS = 15 * 60 * 1000;
 
 export interface ScenarioFixtureOptions {
   k8sVersion?: K8sVersion;
+  /** The cause the scenario tells (demo/scenario/README.md); default "list-storm". Its truths: `scenario.incident`. */
+  incident?: IncidentKind;
   seed?: number;
   showHiddenMetricsForVersion?: string;
   /** Default: defaultEnd(now) rounded down to 5 minutes, so test files of one run share a cache entry. */
@@ -42,12 +45,14 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     end: opts.end ?? fixtureEnd(),
     seed: opts.seed ?? 1,
     k8sVersion: opts.k8sVersion ?? "1.30",
+    incident: opts.incident ?? "list-storm",
     ...(opts.showHiddenMetricsForVersion ? { showHiddenMetricsForVersion: opts.showHiddenMetricsForVersion } : {}),
   };
   const scenario = createScenario(options); // validates the options before any expensive work
   const key = [
     "scenario",
     `k${options.k8sVersion}`,
+    `i${options.incident}`,
     `seed${options.seed}`,
     `hidden${options.showHiddenMetricsForVersion ?? "-"}`,
     `end${options.end}`,

@@ -119,3 +119,42 @@ describe("backfill with the CLI into a real Prometheus", () => {
     }
   }, 90_000);
 });
+
+describe("an incident kind through the CLI backfill and PromQL", () => {
+  const work = mkdtempSync(join(tmpdir(), "apiscope-backfill-incident-"));
+  const end = defaultEnd(Date.now() / 1000);
+  let scenario: Scenario;
+  let prom: RunningPrometheus;
+
+  beforeAll(async () => {
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "demo/cli.ts", "backfill", "--data", join(work, "tsdb"), "--incident", "webhook-slow", "--k8s-version", "1.28", "--history-seconds", "7200", "--end", String(end)],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    if (r.status !== 0) throw new Error(`backfill failed (${r.status}):\n${r.stderr}`);
+    const report = JSON.parse(r.stdout.trim().split("\n").pop()!) as { incident: string };
+    expect(report.incident).toBe("webhook-slow");
+    scenario = createScenario({ end, historySeconds: 7200, k8sVersion: "1.28", incident: "webhook-slow" });
+    prom = await startPrometheus({ blocksDir: join(work, "tsdb") });
+  }, 120_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("the slow webhook's p90 and its rejections, as the scenario says", async () => {
+    const truths = scenario.incident;
+    if (truths.kind !== "webhook-slow") throw new Error("wrong kind");
+    const t = truths.steady!.to;
+    const p90 = await instant(prom, `histogram_quantile(0.9, sum by (le) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{name="${truths.webhook}"}[5m])))`, t);
+    expect(Number(p90[0].value[1])).toBeGreaterThan(truths.expected.p90AtLeastSeconds);
+    const rejections = await instant(prom, `sum(rate(apiserver_admission_webhook_rejection_count{name="${truths.webhook}"}[5m]))`, t);
+    expect(Number(rejections[0].value[1])).toBeGreaterThan(0.1);
+    const before = await instant(prom, `histogram_quantile(0.9, sum by (le) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{name="${truths.webhook}"}[5m])))`, truths.start! - 600);
+    expect(Number(before[0].value[1])).toBeLessThan(0.1);
+    const count = await instant(prom, 'count({job="apiserver"})', end);
+    expect(Number(count[0].value[1])).toBe(scenario.instances.reduce((n, i) => n + scenario.scrape(i, end).length, 0));
+  });
+});

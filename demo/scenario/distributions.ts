@@ -59,3 +59,47 @@ export function mixture(parts: ReadonlyArray<readonly [weight: number, dist: Dis
     mean: norm.reduce((s, [w, d]) => s + w * d.mean, 0),
   };
 }
+
+/** A log-normal by its median and shape (used to add latencies up before building a Dist). */
+export interface LogNormalSpec {
+  median: number;
+  sigma: number;
+}
+
+/**
+ * The sum of independent log-normals, approximated by the log-normal with the same mean and variance
+ * (Fenton–Wilkinson). Parts with a median ≤ 0 are left out.
+ */
+export function sumOfLognormals(parts: readonly LogNormalSpec[]): LogNormalSpec {
+  let mean = 0;
+  let variance = 0;
+  for (const p of parts) {
+    if (!(p.median > 0)) continue;
+    const s2 = p.sigma * p.sigma;
+    const m = p.median * Math.exp(s2 / 2);
+    mean += m;
+    variance += (Math.exp(s2) - 1) * m * m;
+  }
+  if (mean <= 0) return { median: 0, sigma: 0 };
+  const s2 = Math.log(1 + variance / (mean * mean));
+  return { median: mean * Math.exp(-s2 / 2), sigma: Math.sqrt(s2) };
+}
+
+/** P(X > x) for a log-normal. */
+export function lognormalTail(l: LogNormalSpec, x: number): number {
+  if (!(l.median > 0)) return 0;
+  return 1 - normalCdf((Math.log(x) - Math.log(l.median)) / Math.max(1e-9, l.sigma));
+}
+
+/** A log-normal conditioned on X < upper (the observations that finished before a timeout). */
+export function truncatedLognormal(l: LogNormalSpec, upper: number): Dist {
+  const mu = Math.log(l.median);
+  const s = Math.max(1e-9, l.sigma);
+  const below = normalCdf((Math.log(upper) - mu) / s);
+  if (below <= 1e-12) return pointMass(upper);
+  const mean = (Math.exp(mu + (s * s) / 2) * normalCdf((Math.log(upper) - mu - s * s) / s)) / below;
+  return {
+    cdf: (x) => (x >= upper ? 1 : x <= 0 ? 0 : Math.min(1, normalCdf((Math.log(x) - mu) / s) / below)),
+    mean,
+  };
+}

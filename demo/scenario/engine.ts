@@ -3,7 +3,22 @@
 // so that an earlier t only replays a few steps. Off-grid times interpolate counters linearly inside the
 // step (floored for whole-number counters) and hold gauges.
 
-import type { ScenarioModel } from "./model";
+import type { SeriesInfo } from "./catalogue";
+
+/** What the engine needs from a model: model.ts (the LIST storm) and incident-model.ts (every other kind). */
+export interface StepModel {
+  readonly config: { readonly stepSeconds: number };
+  readonly timeline: { readonly start: number };
+  /** Grid index 0: where counters start accumulating. */
+  readonly origin: number;
+  readonly series: readonly SeriesInfo[];
+  /** 1 for slots that accumulate (counters, histogram parts), 0 for gauges. */
+  readonly cumulative: Uint8Array;
+  newBuffer(): Float64Array;
+  initial(instance: number, out: Float64Array): void;
+  step(instance: number, t: number, out: Float64Array): void;
+  processStart(instance: number, t: number): number;
+}
 
 const CHECKPOINT_EVERY = 60;
 
@@ -17,7 +32,7 @@ export class InstanceEngine {
   private next: { k: number; values: Float64Array } | null = null;
 
   constructor(
-    private readonly model: ScenarioModel,
+    private readonly model: StepModel,
     private readonly instance: number,
   ) {
     this.state = model.newBuffer();

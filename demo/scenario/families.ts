@@ -25,6 +25,8 @@ const ALPHA = [[0, "ALPHA"]] as const;
 const STABLE = [[0, "STABLE"]] as const;
 const ALPHA_THEN_BETA_1_28 = [[0, "ALPHA"], [28, "BETA"]] as const;
 
+/** Watch-cache counters: `resource` (a Go type name up to 1.25, then group-resource) until 1.33, `group, resource` from 1.34. */
+const watchCacheLabels = (p: VersionProfile) => (p.storageLabelsByGroup ? ["group", "resource"] : ["resource"]);
 const storageListLabels = (p: VersionProfile) => (p.storageLabelsByGroup ? ["group", "resource"] : ["resource"]);
 
 export const FAMILIES = {
@@ -153,6 +155,62 @@ export const FAMILIES = {
     labelNames: (p) => (p.etcdTypeStyle === "groupAndResource" ? ["operation", "group", "resource"] : ["operation", "type"]),
   },
 
+  // ---- watch cache and storage size (incident kinds only, see above) ----
+  apiserver_cache_list_total: {
+    type: "counter",
+    lifecycle: { since: 23, stability: ALPHA },
+    help: text("Number of LIST requests served from watch cache"),
+    labelNames: (p) => (p.storageLabelsByGroup ? ["group", "resource", "index"] : ["resource_prefix", "index"]),
+  },
+  apiserver_cache_list_fetched_objects_total: {
+    type: "counter",
+    lifecycle: { since: 23, stability: ALPHA },
+    help: text("Number of objects read from watch cache in the course of serving a LIST request"),
+    labelNames: (p) => (p.storageLabelsByGroup ? ["group", "resource", "index"] : ["resource_prefix", "index"]),
+  },
+  apiserver_cache_list_returned_objects_total: {
+    type: "counter",
+    lifecycle: { since: 23, stability: ALPHA },
+    help: text("Number of objects returned for a LIST request from watch cache"),
+    labelNames: (p) => (p.storageLabelsByGroup ? ["group", "resource"] : ["resource_prefix"]),
+  },
+  apiserver_watch_cache_events_dispatched_total: {
+    type: "counter",
+    lifecycle: { since: 24, stability: ALPHA },
+    help: text("Counter of events dispatched in watch cache broken by resource type."),
+    labelNames: watchCacheLabels,
+  },
+  apiserver_watch_cache_initializations_total: {
+    type: "counter",
+    lifecycle: { since: 24, stability: ALPHA },
+    help: text("Counter of watch cache initializations broken by resource type."),
+    labelNames: watchCacheLabels,
+  },
+  apiserver_terminated_watchers_total: {
+    type: "counter",
+    lifecycle: { since: 24, stability: ALPHA },
+    help: text("Counter of watchers closed due to unresponsiveness broken by resource type."),
+    labelNames: watchCacheLabels,
+  },
+  etcd_db_total_size_in_bytes: {
+    type: "gauge",
+    lifecycle: { since: 19, removedIn: 26, stability: ALPHA },
+    help: text("Total size of the etcd database file physically allocated in bytes."),
+    labelNames: fixed(["endpoint"]),
+  },
+  apiserver_storage_db_total_size_in_bytes: {
+    type: "gauge",
+    lifecycle: { since: 26, deprecatedIn: 28, stability: ALPHA },
+    help: text("Total size of the storage database file physically allocated in bytes."),
+    labelNames: fixed(["endpoint"]),
+  },
+  apiserver_storage_size_bytes: {
+    type: "gauge",
+    lifecycle: { since: 28, stability: [[28, "ALPHA"], [30, "STABLE"]] },
+    help: text("Size of the storage database file physically allocated in bytes."),
+    labelNames: (p) => (p.minor >= 30 ? ["storage_cluster_id"] : ["cluster"]),
+  },
+
   // ---- API Priority and Fairness (pkg/util/flowcontrol/metrics) ----
   apiserver_flowcontrol_request_concurrency_limit: {
     type: "gauge",
@@ -260,6 +318,24 @@ export const FAMILIES = {
       "Admission webhook latency histogram in seconds, identified by name and broken out for each operation and API resource and type (validate or admit).",
     ),
     labelNames: fixed(["name", "type", "operation", "rejected"]),
+  },
+  // Added with the incident kinds (incident-model.ts); the default list-storm catalogue never uses them, so
+  // its output is unchanged. Facts from kubernetes/apiserver at tags kubernetes-1.24.0 … 1.35.0.
+  apiserver_admission_webhook_request_total: {
+    type: "counter",
+    lifecycle: { since: 23, stability: ALPHA },
+    help: text(
+      "Admission webhook request total, identified by name and broken out for each admission type (validating or mutating) and operation. Additional labels specify whether the request was rejected or not and an HTTP status code. Codes greater than 600 are truncated to 600, to keep the metrics cardinality bounded.",
+    ),
+    labelNames: fixed(["name", "type", "operation", "code", "rejected"]),
+  },
+  apiserver_admission_webhook_rejection_count: {
+    type: "counter",
+    lifecycle: { since: 16, stability: ALPHA },
+    help: text(
+      "Admission webhook rejection count, identified by name and broken out for each admission type (validating or admit) and operation. Additional labels specify an error type (calling_webhook_error or apiserver_internal_error if an error occurred; no_error otherwise) and optionally a non-zero rejection code if the webhook rejects the request with an HTTP status code (honored by the apiserver when the code is greater or equal to 400). Codes greater than 600 are truncated to 600, to keep the metrics cardinality bounded.",
+    ),
+    labelNames: fixed(["name", "type", "operation", "error_type", "rejection_code"]),
   },
   aggregator_unavailable_apiservice: {
     type: "gauge",

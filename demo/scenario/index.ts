@@ -1,4 +1,5 @@
-// The deterministic incident scenario: three kube-apiservers, six hours of history, a LIST storm.
+// The deterministic incident scenario: three kube-apiservers, six hours of history, one incident (by default
+// the LIST storm; `incident` picks another cause, or none: see incidents.ts and README.md).
 // Pure TypeScript (no node: imports) so tests, scripts and the browser can all use it.
 //
 //   const s = createScenario({ end: defaultEnd(Date.now() / 1000) });
@@ -8,7 +9,9 @@
 // the tests, so all three tell exactly the same story.
 
 import type { FamilyInfo, SeriesInfo } from "./catalogue";
-import { InstanceEngine } from "./engine";
+import { InstanceEngine, type StepModel } from "./engine";
+import { IncidentModel } from "./incident-model";
+import { DEFAULT_INCIDENT, INCIDENT_KINDS, incidentTruths, isIncidentKind, type IncidentKind, type IncidentTruths } from "./incidents";
 import { ScenarioModel } from "./model";
 import type { Timeline } from "./timeline";
 import { isK8sVersion, K8S_VERSIONS, type K8sVersion } from "./versions";
@@ -18,6 +21,26 @@ export { STORM, RESTART, PRIORITY_LEVELS, FLOW_SCHEMAS, FLAPPING_APISERVICE, WEB
 export type { SeriesInfo, FamilyInfo } from "./catalogue";
 export type { Timeline } from "./timeline";
 export { formatGoFloat } from "./catalogue";
+export {
+  INCIDENT_KINDS,
+  DEFAULT_INCIDENT,
+  isIncidentKind,
+  incidentSummary,
+  APF_SATURATION,
+  ETCD_SLOW,
+  WEBHOOK_SLOW,
+  WATCH_SURGE,
+  ASYMMETRIC,
+  type IncidentKind,
+  type IncidentTruths,
+  type ListStormTruths,
+  type ApfSaturationTruths,
+  type EtcdSlowTruths,
+  type WebhookSlowTruths,
+  type WatchSurgeTruths,
+  type AsymmetricTruths,
+  type HealthyTruths,
+} from "./incidents";
 
 export interface ScenarioOptions {
   /** Unix seconds: the moment the story calls "now". Multiple of `stepSeconds` (30). */
@@ -32,6 +55,8 @@ export interface ScenarioOptions {
   stepSeconds?: number;
   /** Like kube-apiserver's --show-hidden-metrics-for-version; only the previous minor is accepted. */
   showHiddenMetricsForVersion?: string;
+  /** Which cause the story tells (INCIDENT_KINDS); default "list-storm", whose output never changes. */
+  incident?: IncidentKind;
 }
 
 /** One sample as an API server's /metrics shows it; labels without job/instance. */
@@ -46,6 +71,8 @@ export interface Scenario {
   readonly job: string;
   readonly instances: readonly string[];
   readonly timeline: Timeline;
+  /** What happened, where and how big: the incident's truths, for tests to check findings against. */
+  readonly incident: IncidentTruths;
   /** Keyed by family name (histograms without `_bucket`; counters with `_total`). */
   readonly families: ReadonlyMap<string, FamilyInfo>;
   /**
@@ -78,11 +105,14 @@ export function createScenario(opts: ScenarioOptions): Scenario {
     scale: opts.scale ?? 1,
     historySeconds: opts.historySeconds ?? 21600,
     stepSeconds: opts.stepSeconds ?? 30,
+    incident: opts.incident ?? DEFAULT_INCIDENT,
     ...(opts.showHiddenMetricsForVersion ? { showHiddenMetricsForVersion: opts.showHiddenMetricsForVersion } : {}),
   };
   validate(options);
 
-  const model = new ScenarioModel(options);
+  const { incident } = options;
+  const model: StepModel & { instances: readonly string[]; timeline: Timeline; families: ReadonlyMap<string, FamilyInfo>; size: ScenarioModel["size"] } =
+    incident === "list-storm" ? new ScenarioModel(options) : new IncidentModel({ ...options, incident });
   const engines = new Map<string, InstanceEngine>();
   const buffers = new Map<string, Float64Array>();
   const engineFor = (instance: string) => {
@@ -103,6 +133,7 @@ export function createScenario(opts: ScenarioOptions): Scenario {
     job: JOB,
     instances: model.instances,
     timeline: model.timeline,
+    incident: incidentTruths(incident, model.timeline, model.instances, model.size),
     families: model.families,
     series: model.series,
     valuesAt,
@@ -122,6 +153,7 @@ function validate(o: Required<Omit<ScenarioOptions, "showHiddenMetricsForVersion
   const fail = (msg: string) => {
     throw new Error(`invalid scenario options: ${msg}`);
   };
+  if (!isIncidentKind(o.incident)) fail(`incident must be one of ${INCIDENT_KINDS.join(", ")} (got ${String(o.incident)})`);
   if (!isK8sVersion(o.k8sVersion)) fail(`k8sVersion must be one of ${K8S_VERSIONS.join(", ")} (got ${String(o.k8sVersion)})`);
   if (!Number.isInteger(o.stepSeconds) || o.stepSeconds <= 0) fail(`stepSeconds must be a positive integer (got ${o.stepSeconds})`);
   if (!Number.isInteger(o.end) || o.end % o.stepSeconds !== 0) fail(`end must be a unix time in seconds on the ${o.stepSeconds} s grid (got ${o.end})`);

@@ -45,6 +45,7 @@ import { clippedNormal, lognormal, mixture, pointMass, type Dist } from "./distr
 import { Noise, hashString } from "./noise";
 import { buildTimeline, clientShare, fixProgress, roleOf, stormIntensity, type Role, type Timeline } from "./timeline";
 import { versionProfile, type K8sVersion, type VersionProfile } from "./versions";
+import type { StepModel } from "./engine";
 
 export interface ModelConfig {
   end: number;
@@ -54,6 +55,8 @@ export interface ModelConfig {
   historySeconds: number;
   stepSeconds: number;
   showHiddenMetricsForVersion?: string;
+  /** Ignored here (this model is the LIST storm); incident-model.ts tells the other kinds. */
+  incident?: string;
 }
 
 /** How the storm lands on each kind of server (see timeline.ts for the roles). */
@@ -79,7 +82,7 @@ interface StormProfile {
   extraCores: number;
 }
 
-const GiB = 1024 ** 3;
+export const GiB = 1024 ** 3;
 
 const STORM_PROFILES: Record<Role, StormProfile> = {
   hot: {
@@ -136,10 +139,10 @@ const STORM_PROFILES: Record<Role, StormProfile> = {
 export const DEFAULT_HISTORY_SECONDS = 6 * 3600;
 
 /** Requests slower than this are cut off by the apiserver's request timeout. */
-const REQUEST_TIMEOUT_SECONDS = 60;
+export const REQUEST_TIMEOUT_SECONDS = 60;
 /** APF rejects requests that waited longer than a quarter of the request timeout. */
-const QUEUE_TIMEOUT_SECONDS = 15;
-const NANOS_PER_SECOND = 1e9;
+export const QUEUE_TIMEOUT_SECONDS = 15;
+export const NANOS_PER_SECOND = 1e9;
 
 // ------------------------------------------------------------------------------------------------------------
 // Handles: catalogue slots for one stream / flow schema / priority level / watch
@@ -235,7 +238,7 @@ interface StepContext {
   processStart: number;
 }
 
-export class ScenarioModel {
+export class ScenarioModel implements StepModel {
   readonly profile: VersionProfile;
   readonly instances: readonly string[];
   readonly timeline: Timeline;
@@ -802,7 +805,7 @@ export class ScenarioModel {
 // --------------------------------------------------------------------------------------------------------------
 // helpers
 
-function requestLabels(verb: Verb, r: ResourceInfo | null, subresource: string, scope: Scope): Record<string, string> {
+export function requestLabels(verb: Verb, r: ResourceInfo | null, subresource: string, scope: Scope): Record<string, string> {
   return {
     verb,
     dry_run: "",
@@ -815,7 +818,7 @@ function requestLabels(verb: Verb, r: ResourceInfo | null, subresource: string, 
   };
 }
 
-function admissionOperation(verb: Verb): string {
+export function admissionOperation(verb: Verb): string {
   switch (verb) {
     case "CREATE":
       return "CREATE";
@@ -833,7 +836,7 @@ function loaded(l: LatencySpec, load: number, cap = Infinity): Dist {
 }
 
 /** Time-weighted utilization over a step: idle (exactly 0) part of the time, else around seats/limit. */
-function utilizationDist(seats: number, limit: number): Dist {
+export function utilizationDist(seats: number, limit: number): Dist {
   const u = Math.min(1, seats / limit);
   const idle = Math.exp(-seats);
   if (idle >= 0.999) return pointMass(0);
@@ -860,10 +863,10 @@ export function observe(out: Float64Array, h: HistogramHandle, n: number, dist: 
   out[h.count] += n;
 }
 
-function add(out: Float64Array, slot: number, v: number): void {
+export function add(out: Float64Array, slot: number, v: number): void {
   if (slot >= 0) out[slot] += v;
 }
 
-function set(out: Float64Array, slot: number, v: number): void {
+export function set(out: Float64Array, slot: number, v: number): void {
   if (slot >= 0) out[slot] = v;
 }
