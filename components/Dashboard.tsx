@@ -1,6 +1,6 @@
 "use client";
 import { useEffect } from "react";
-import type { Finding } from "@/lib/api-schema";
+import type { ClusterSummary, Finding } from "@/lib/api-schema";
 import { serializeDashboardState } from "@/lib/dashboard-state";
 import { ROWS, type PanelMeta, type RowId } from "@/lib/panels/types";
 import { FindingsStrip } from "./FindingsStrip";
@@ -11,8 +11,8 @@ import { PanelActions } from "./PanelActions";
 import { useDashboardView } from "./use-dashboard-view";
 
 /** `panels`: the catalogue without its PromQL, from the server page (the browser bundle carries none). */
-export function Dashboard({ panels, extraNotices = [] }: { panels: PanelMeta[]; extraNotices?: string[] }) {
-  const v = useDashboardView();
+export function Dashboard({ panels, clusters, extraNotices = [] }: { panels: PanelMeta[]; clusters?: ClusterSummary[]; extraNotices?: string[] }) {
+  const v = useDashboardView(clusters);
   const { state, update } = v;
 
   const toggleRow = (row: RowId) => {

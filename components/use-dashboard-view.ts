@@ -3,19 +3,25 @@
 // targets, and the notices for anything in the URL that had to be corrected.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { clustersResponseSchema, targetsResponseSchema } from "@/lib/api-schema";
+import { clustersResponseSchema, targetsResponseSchema, type ClusterSummary } from "@/lib/api-schema";
 import { resolveRange } from "@/lib/time-range";
 import { getJson } from "./api-client";
 import { useDashboardUrl } from "./use-dashboard-url";
 import { useNow } from "./use-now";
 import type { PanelView } from "./use-panel-data";
 
-export function useDashboardView() {
+/** `initialClusters`: the cluster list the server page sent along, when it could. */
+export function useDashboardView(initialClusters?: ClusterSummary[]) {
   const { state, notices, update, search } = useDashboardUrl();
   const { now, refreshNow, lastUpdated } = useNow(state.refresh, search);
   const range = useMemo(() => resolveRange(state.from, state.to, now), [state.from, state.to, now]);
 
-  const clusters = useQuery({ queryKey: ["clusters"], queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal), staleTime: Infinity });
+  const clusters = useQuery({
+    queryKey: ["clusters"],
+    queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal),
+    initialData: initialClusters ? { clusters: initialClusters } : undefined,
+    staleTime: Infinity,
+  });
   const clusterList = clusters.data?.clusters ?? [];
   const known = state.cluster !== null && clusterList.some((c) => c.id === state.cluster);
   const clusterId = known ? state.cluster : (clusterList[0]?.id ?? null);
@@ -37,7 +43,11 @@ export function useDashboardView() {
   });
   const job = targets.data?.job ?? null;
   const instance = state.instance && targets.data?.instances.includes(state.instance) ? state.instance : null;
-  const view: PanelView | null = clusterId && targets.data ? { cluster: clusterId, job, instance, from: range.from, to: range.to } : null;
+  // Panels do not wait for the targets: the server resolves the job itself (the URL's, else the default),
+  // so the view carries what the URL asked for; an instance the targets do not know is dropped once they
+  // arrive (the notice below says so).
+  const viewInstance = targets.data ? instance : state.instance;
+  const view: PanelView | null = clusterId ? { cluster: clusterId, job: state.job, instance: viewInstance, from: range.from, to: range.to } : null;
 
   const allNotices = [
     ...notices,

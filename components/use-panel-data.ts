@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { panelDataSchema, type PanelData } from "@/lib/api-schema";
-import { getJson } from "./api-client";
+import type { PanelData } from "@/lib/api-schema";
+import { panelBatcher } from "./panel-batcher";
 
 export interface PanelView {
   cluster: string;
@@ -42,7 +42,8 @@ export function panelUrl(panelId: string, view: PanelView, width: number): strin
 export function usePanelData(panelId: string, view: PanelView | null, width: number, enabled: boolean) {
   return useQuery<PanelData>({
     queryKey: view ? panelQueryKey(panelId, view, width) : ["panel", panelId, "pending"],
-    queryFn: ({ signal }) => getJson(panelUrl(panelId, view!, width), panelDataSchema, signal),
+    // Sent with the other panels of the view (components/panel-batcher.ts); panelUrl is the single-panel API.
+    queryFn: ({ signal }) => panelBatcher.load(panelId, view!, width, signal),
     enabled: enabled && view !== null,
     // Keep the previous picture on screen while the next range of the same cluster and servers loads:
     // nothing the user saw is lost. Another cluster's picture would mislead, so it is not kept.

@@ -68,14 +68,23 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
+/**
+ * Unix seconds a request may name: from 1970 to the end of year 9999 (what a Date can show). The server
+ * adds its own bounds (lib/server/limits: the longest range, a window after now answers empty) and checks
+ * job and instance against what it discovered.
+ */
+const requestTime = z.coerce.number().int().nonnegative().max(253_402_300_799);
+/** Label values and ids: printable text, no control characters. */
+const printable = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, "must be printable text");
+
 /** Query parameters of GET /api/panels/<id>: all the state a panel's data depends on. */
 export const panelRequestSchema = z
   .object({
-    cluster: z.string().min(1).max(100),
-    job: z.string().max(200).optional(),
-    instance: z.string().max(300).optional(),
-    start: z.coerce.number().int().nonnegative(),
-    end: z.coerce.number().int().positive(),
+    cluster: printable(100).min(1),
+    job: printable(200).optional(),
+    instance: printable(300).optional(),
+    start: requestTime,
+    end: requestTime.refine((v) => v > 0, "must be after 1970-01-01"),
     /** chart width in pixels: the step is sized to it */
     width: z.coerce.number().int().min(50).max(8000).default(800),
   })
@@ -94,10 +103,10 @@ export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
 /** Query parameters of GET /api/targets. */
 export const targetsRequestSchema = z.object({
-  cluster: z.string().min(1).max(100),
-  job: z.string().max(200).optional(),
+  cluster: printable(100).min(1),
+  job: printable(200).optional(),
   /** unix seconds: jobs and instances as of this moment (the end of the viewed range) */
-  end: z.coerce.number().int().positive().optional(),
+  end: requestTime.refine((v) => v > 0, "must be after 1970-01-01").optional(),
 });
 
 export const targetsResponseSchema = z.object({
@@ -170,12 +179,48 @@ export type FindingsResponse = z.infer<typeof findingsResponseSchema>;
 /** Query parameters of GET /api/findings: the panel request without a width. */
 export const findingsRequestSchema = z
   .object({
+    cluster: printable(100).min(1),
+    job: printable(200).optional(),
+    instance: printable(300).optional(),
+    start: requestTime,
+    end: requestTime.refine((v) => v > 0, "must be after 1970-01-01"),
+  })
+  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
+  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+export type FindingsRequest = z.infer<typeof findingsRequestSchema>;
+
+// ── Several panels of one view in one request (GET /api/panels?…&p=<id>:<width>&p=…) ──────────────────
+
+/** `p=<panel id>:<chart width>`, one per panel; at most PANEL_BATCH_MAX of them. */
+export const PANEL_BATCH_MAX = 32;
+
+export const panelBatchRequestSchema = z
+  .object({
     cluster: z.string().min(1).max(100),
     job: z.string().max(200).optional(),
     instance: z.string().max(300).optional(),
     start: z.coerce.number().int().nonnegative(),
     end: z.coerce.number().int().positive(),
+    p: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9-]{1,60}:\d{2,4}$/, "each p is <panel id>:<width in pixels>")
+          .transform((s) => {
+            const [id, width] = s.split(":");
+            return { id: id!, width: Number(width) };
+          })
+          .pipe(z.object({ id: z.string(), width: z.number().int().min(50).max(8000) })),
+      )
+      .min(1)
+      .max(PANEL_BATCH_MAX),
   })
   .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
   .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
-export type FindingsRequest = z.infer<typeof findingsRequestSchema>;
+export type PanelBatchRequest = z.infer<typeof panelBatchRequestSchema>;
+
+/** Each panel's answer or its own error: one failing panel never fails the others. */
+export const panelBatchResponseSchema = z.object({
+  panels: z.record(z.string(), z.union([z.object({ data: panelDataSchema }), z.object({ error: apiErrorSchema.shape.error, status: z.number().int() })])),
+});
+export type PanelBatchResponse = z.infer<typeof panelBatchResponseSchema>;

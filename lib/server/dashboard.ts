@@ -4,12 +4,14 @@
 // and the view, never PromQL, so a permalink cannot be turned into an arbitrary (billed) query. Route
 // handlers call these and stay thin.
 import "server-only";
-import type { ClusterLimits, PanelData, PanelRequest, QueryResult, TargetsResponse } from "../api-schema";
+import { setMaxListeners } from "node:events";
+import type { ClusterLimits, PanelBatchRequest, PanelData, PanelRequest, QueryResult, TargetsResponse } from "../api-schema";
 import { PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { discoverCapabilities, discoverInstances, discoverJobs, pickVariant, type Capabilities } from "./capabilities";
 import { getCluster, type ClusterConfig } from "./config";
+import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
 import { chooseRead, derive, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
@@ -31,18 +33,28 @@ function discoveryRange(end: number): { start: number; end: number } {
   return { start: e - DISCOVERY_LOOKBACK, end: e };
 }
 
-/** The API-server jobs on this cluster and the one to use: the asked-for job if it exists, else the default. */
+/**
+ * The API-server jobs on this cluster and the one to use: the asked-for job if it exists, else the default.
+ * Discovery looks at the view's end, or now when the end is in the future (nothing exists there yet). A
+ * window where no job has data (a range in 1970, before the cluster existed) takes the jobs of now: its
+ * panels then run their queries and answer, truthfully, that the window is empty.
+ */
 async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, jobParam: string | undefined, end: number) {
-  const r = discoveryRange(end);
-  const { jobs, defaultJob } = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
-  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob };
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  let r = discoveryRange(Math.min(end, nowSeconds));
+  let found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
+  if (found.jobs.length === 0 && r.end < discoveryRange(nowSeconds).end) {
+    r = discoveryRange(nowSeconds);
+    found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
+  }
+  const { jobs, defaultJob } = found;
+  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob, range: r };
 }
 
 export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
   const cluster = getCluster(clusterId);
   const api = clientFor(clusterId);
-  const { jobs, job } = await resolveJob(cluster, api, jobParam, end);
-  const r = discoveryRange(end);
+  const { jobs, job, range: r } = await resolveJob(cluster, api, jobParam, end);
   const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job ?? "" }];
   const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, scope, r.start, r.end) : [];
   return { jobs, job, instances };
@@ -58,11 +70,15 @@ export interface ViewContext {
   limits: ClusterLimits;
 }
 
-/** The cluster, its API-server job, what its scrape has, and the visible range of a request. */
+/**
+ * The cluster, its API-server job, what its scrape has, and the visible range of a request. `job` and
+ * `instance` are accepted only as discovered (the same discovery /api/targets answers from): anything else
+ * is a 400, not a new cache key with three backend queries behind it.
+ */
 export async function resolveView(req: Omit<PanelRequest, "width">): Promise<ViewContext> {
   const cluster = getCluster(req.cluster);
   const api = clientFor(req.cluster);
-  const { job } = await resolveJob(cluster, api, req.job, req.end);
+  const { job, range: r } = await resolveJob(cluster, api, req.job, req.end);
   if (!job) {
     throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
       hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
@@ -70,8 +86,16 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
       }.`,
     });
   }
+  if (req.job && req.job !== job) {
+    throw badRequest(`Job ${JSON.stringify(req.job.slice(0, 60))} has no API-server metrics on this cluster in this range`, "Pick a job from the dashboard's job list (GET /api/targets), or leave it out for the default.");
+  }
   const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job }];
-  const r = discoveryRange(req.end);
+  if (req.instance) {
+    const instances = await discoverInstances(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
+    if (!instances.includes(req.instance)) {
+      throw badRequest("That instance is not an API server of this job in this range", "Pick an API server from the dashboard's instance list (GET /api/targets), or leave it out for all of them.");
+    }
+  }
   const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
@@ -93,6 +117,27 @@ export function panelInView(view: ViewContext, panel: PanelDef, points: number, 
   const { api, caps, matchers, range, limits } = view;
   const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
   return runPanel({ api, caps, panel, matchers, window, range, limits, signal });
+}
+
+export type PanelOutcome = { ok: true; data: PanelData } | { ok: false; error: unknown };
+
+/** Several panels of one view at once: the view resolved once, every panel in parallel, each its own outcome. */
+export async function panelsData(req: PanelBatchRequest, signal?: AbortSignal): Promise<Map<string, PanelOutcome>> {
+  // Every query of every panel in the batch waits on this one request's signal.
+  if (signal) setMaxListeners(0, signal);
+  const view = await resolveView(req);
+  const outcomes = await Promise.all(
+    req.p.map(async ({ id, width }): Promise<[string, PanelOutcome]> => {
+      try {
+        const panel = panelById(id);
+        return [id, { ok: true, data: await panelInView(view, panel, width * CHART_KINDS[panel.chart].pointsPerPixel, signal) }];
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        return [id, { ok: false, error }];
+      }
+    }),
+  );
+  return new Map(outcomes);
 }
 
 export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {

@@ -133,7 +133,8 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
     };
     const { value, source } = await cache.get(key, loadEntry, (entry) => (entry as Entry).ttlMs, callerSignal);
     const entry = value as Entry;
-    return { value: entry.value as T, cached: source === "hit" || entry.shared };
+    // Joined another caller's request: the backend did the work once, and that caller reports its cost.
+    return { value: entry.value as T, cached: source !== "loaded" || entry.shared };
   }
 
   function call<T>(request: ApiRequest, windowEnd: number, parse: (r: RawResponse, t: BackendTarget) => T, revive: (value: unknown) => T, signal?: AbortSignal) {

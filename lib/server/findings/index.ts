@@ -3,6 +3,7 @@
 // histogram and counter reads are the ones the dashboard made (served from the cache) and the rest are
 // the panels' own cheap queries: the findings add little to a dashboard load (the bench measures it).
 import "server-only";
+import { setMaxListeners } from "node:events";
 import type { FindingsRequest, FindingsResponse, Finding, PanelData } from "../../api-schema";
 import type { ClusterConfig } from "../config";
 import { buildExpr, panelById, panelInView, resolveView, type ViewContext } from "../dashboard";
@@ -30,6 +31,8 @@ export function auditTarget(cluster: ClusterConfig): AuditTarget {
 const PANELS_READ = [...new Set(RULES.flatMap((r) => r.reads))];
 
 export async function computeFindings(req: FindingsRequest, signal?: AbortSignal): Promise<FindingsResponse> {
+  // Every query of every panel the rules read waits on this one request's signal.
+  if (signal) setMaxListeners(0, signal);
   const view = await resolveView(req);
   const window = readWindow("view", view.range.from, view.range.to, view.range.scrapeInterval);
   const panels = new Map<string, PanelData>();
@@ -71,6 +74,7 @@ export async function computeFindings(req: FindingsRequest, signal?: AbortSignal
       }
     }),
   );
+  samplesProcessed += await attributeSaturationToAsymmetry(view, panels, findings, window, signal).catch(() => 0);
   return {
     findings: dropFolded(findings)
       .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.priority - b.priority || a.since - b.since)
@@ -109,4 +113,32 @@ async function refineStart(view: ViewContext, panels: ReadonlyMap<string, PanelD
   const series = answer.series.find((x) => sameLabels(x.labels, start.labels));
   const first = series?.points.find(([, v]) => v !== null && start.holds(v));
   return first ? { since: first[0], samples: answer.cached ? 0 : (answer.stats?.samplesProcessed ?? 0) } : null;
+}
+
+/**
+ * A level saturated on the busy server only is the asymmetric load's doing, not a flow's: the asymmetric
+ * finding becomes critical and carries it, and the saturation finding becomes a warning that says so.
+ * One query per such level: the seat utilization panel's own PromQL, per server instead of the busiest.
+ */
+async function attributeSaturationToAsymmetry(view: ViewContext, panels: ReadonlyMap<string, PanelData>, findings: RuleFinding[], window: { step: number }, signal?: AbortSignal): Promise<number> {
+  const asymmetric = findings.find((f) => f.cause === "asymmetric");
+  const saturations = findings.filter((f) => f.cause === "apf-saturation" && !f.title.includes("kube-system"));
+  const util = panels.get("apf-seat-utilization")?.queries[0];
+  if (!asymmetric || saturations.length === 0 || !util) return 0;
+  const busy = asymmetric.id.slice("asymmetric:".length);
+  const template = panelById("apf-seat-utilization").queries[0]!.variants[util.variant]!.expr.replace("100 * max by (priority_level) (", "100 * max by (instance, priority_level) (");
+  const w = readWindow("view", view.range.from, view.range.to, view.range.scrapeInterval);
+  const answer = await view.api.queryRange({ query: buildExpr(template, w, view.matchers), start: w.start, end: w.end, step: w.step, signal });
+  for (const f of saturations) {
+    const level = f.id.slice("apf-saturation:".length);
+    const perServer = answer.series.filter((s) => s.labels.priority_level === level);
+    const saturatedOn = perServer.filter((s) => s.points.some(([, v]) => v !== null && v >= 95)).map((s) => s.labels.instance);
+    if (saturatedOn.length !== 1 || saturatedOn[0] !== busy) continue;
+    f.severity = "warning";
+    f.title = f.title.replace(/\.$/, `, on ${busy} only: the busy server of the asymmetric-load finding.`);
+    asymmetric.severity = "critical";
+    asymmetric.evidence.push({ label: `${level} seats in use on ${busy}`, value: f.evidence[0]?.value ?? null, unit: "percent", context: "saturated there only" });
+    asymmetric.panels.push("apf-seat-utilization");
+  }
+  return answer.cached ? 0 : (answer.stats?.samplesProcessed ?? 0);
 }

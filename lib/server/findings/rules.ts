@@ -223,12 +223,15 @@ const etcdSlow: Rule = {
     const etcd = seriesOf(both, "etcd")[0];
     const api = seriesOf(both, "api")[0];
     if (!etcd) throw new Skip("etcd_request_duration_seconds has no series in this range");
-    const e = episode(etcd.points, (v) => v >= T.ETCD_P99_SLOW_SECONDS);
+    const e = episode(etcd.points, (v) => v >= T.ETCD_P99_SLOW_SECONDS, T.MIN_STEPS_LATENCY);
     if (!e) return [];
     const ops = valuesOf(optional(input, "etcd-by-operation"), "p99").sort((a, b) => b.value - a.value);
     const slowNonList = ops.filter((o) => !/^list/i.test(o.labels.operation ?? "") && o.value >= T.ETCD_NON_LIST_SLOW_SECONDS);
     // Only LISTs slow in etcd: the cost of a LIST storm, reported as that.
     if (ops.length > 0 && slowNonList.length === 0) return [];
+    const values = etcd.points.flatMap(([, v]) => (v === null ? [] : [v])).sort((a, b) => a - b);
+    const lowerQuartile = values[Math.floor(values.length / 4)] ?? e.peak;
+    const rose = e.peak >= T.ETCD_RISE_RATIO * lowerQuartile;
     const r = api ? correlation(api.points, etcd.points) : null;
     const apiEpisode = api ? episode(api.points, (v) => v >= T.ETCD_P99_SLOW_SECONDS) : null;
     const single = peak(seriesOf(optional(input, "api-latency-p99"), "single").flatMap((s) => s.points));
@@ -239,14 +242,17 @@ const etcdSlow: Rule = {
       {
         id: "etcd-slow",
         cause: "etcd-slow",
-        severity: single !== null && single >= T.SLO_SINGLE_OBJECT_SECONDS ? "critical" : "warning",
-        title: `etcd is slow (p99 ${fmt.seconds(e.peak)}) and the API server waits for it${
+        severity: !rose ? "info" : single !== null && single >= T.SLO_SINGLE_OBJECT_SECONDS ? "critical" : "warning",
+        title: !rose
+          ? `etcd p99 is ${fmt.seconds(e.peak)} all along this range: high for etcd, but not a change that explains an incident here.`
+          : `etcd is slow (p99 ${fmt.seconds(e.peak)}) and the API server waits for it${
           r !== null && r >= 0.7 ? ": API latency follows etcd latency" : ""
         }${worst ? `; slowest: ${op}` : ""}.`,
         since: e.since,
         until,
         evidence: [
           ev("etcd p99", e.peak, "seconds", "peak, worst server"),
+          ev("etcd p99 before", lowerQuartile, "seconds", "lower quartile over the range"),
           ...(api ? [ev("API p99", peak(api.points), "seconds", "peak, worst server")] : []),
           ...(r !== null ? [ev("correlation of API p99 with etcd p99", r, "count", "Pearson, over the range")] : []),
           ...(apiEpisode ? [ev("etcd slowed down before the API", (apiEpisode.since - e.since) / 60, "count", "minutes earlier")] : []),
@@ -273,7 +279,7 @@ const webhookSlow: Rule = {
   run(input) {
     const hooks = seriesOf(panel(input, "webhook-duration"), "p90");
     return hooks.flatMap((h): RuleFinding[] => {
-      const e = episode(h.points, (v) => v >= T.WEBHOOK_SLOW_SECONDS);
+      const e = episode(h.points, (v) => v >= T.WEBHOOK_SLOW_SECONDS, T.MIN_STEPS_LATENCY);
       if (!e) return [];
       const name = h.labels.name ?? "";
       const until = untilOf(e.last, input);

@@ -4,6 +4,11 @@ import "server-only";
 
 /** Steps in a row a condition must hold: one step is a blip, two are a state. */
 export const MIN_STEPS = 2;
+/**
+ * Latency quantiles need three: on a quiet cluster a p99 comes from a handful of calls and jumps between
+ * buckets from step to step (the real v1.30 scrape's etcd p99 flips between 5 ms and 550 ms).
+ */
+export const MIN_STEPS_LATENCY = 3;
 
 /**
  * A priority level is saturated at 95 % of its current seat limit. Kubernetes APF docs ("Flow control"):
@@ -36,6 +41,11 @@ export const SLO_CLUSTER_LIST_SECONDS = 30;
  */
 export const ETCD_P99_SLOW_SECONDS = 0.25;
 export const ETCD_NON_LIST_SLOW_SECONDS = 0.1;
+/**
+ * …and it rose: the slow p99 is three times its lower quartile over the range. A p99 that is high all
+ * along (a small cluster's few, slow calls) is reported as information, not as the incident's cause.
+ */
+export const ETCD_RISE_RATIO = 3;
 
 /**
  * An admission webhook is slow at a p90 of 1 s, critical at 5 s: half of the default `timeoutSeconds`
