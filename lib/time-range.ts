@@ -6,6 +6,13 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w
 
 export const MAX_RANGE_SECONDS = 32 * 86400;
 export const MIN_RANGE_SECONDS = 60;
+/**
+ * A range must lie between 1970 and a year from now to be drawn: no backend holds samples before 1970
+ * (and the API refuses negative times), and an end further ahead is a typo (its labels and ticks would be
+ * nonsense, and far enough out, past what a Date can hold, they cannot be formatted at all).
+ */
+export const EARLIEST_SECONDS = 0;
+export const LATEST_AHEAD_SECONDS = 366 * 86400;
 
 export const RELATIVE_PRESETS = [
   { label: "Last 5 minutes", from: "now-5m" },
@@ -70,8 +77,12 @@ export function resolveRange(fromRaw: string | null, toRaw: string | null, nowSe
   });
   if (from === null) return fallback(`The start time "${truncate(fromParam)}" is not a time apiscope understands (use now-6h, epoch ms or ISO 8601); showing the last hour.`);
   if (to === null) return fallback(`The end time "${truncate(toParam)}" is not a time apiscope understands (use now, epoch ms or ISO 8601); showing the last hour.`);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from < EARLIEST_SECONDS || to > nowSeconds + LATEST_AHEAD_SECONDS) {
+    return fallback("The time range cannot be shown (it starts before 1970 or ends more than a year from now); showing the last hour.");
+  }
   if (from >= to) return fallback("The start of the time range was not before its end; showing the last hour.");
   if (to - from > MAX_RANGE_SECONDS) return fallback("The time range was longer than 32 days; showing the last hour.");
+  if (to - from < MIN_RANGE_SECONDS && to - MIN_RANGE_SECONDS < EARLIEST_SECONDS) return fallback("The time range cannot be shown (it starts before 1970 or ends more than a year from now); showing the last hour.");
   if (to - from < MIN_RANGE_SECONDS) return { from: to - MIN_RANGE_SECONDS, to, fromParam: String((to - MIN_RANGE_SECONDS) * 1000), toParam, notice: "The time range was shorter than a minute; widened to one minute." };
   return { from, to, fromParam, toParam, notice: null };
 }

@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { z } from "zod";
 import { apiErrorSchema, panelRequestSchema } from "../api-schema";
 import { DataSourceError, type DataSourceErrorKind } from "./datasource/types";
+import { answerTooLarge, mapHttpFailure } from "./datasource/errors";
 import { errorResponse, panelCacheControl } from "./http";
+import { LimitError } from "./limits/errors";
 import { assertValidPromQL, PromQLSyntaxError } from "./promql";
 
 async function answer(err: unknown) {
@@ -58,12 +60,13 @@ describe("errorResponse: DataSourceError", () => {
     });
   }
 
-  it("leaves detail out when the backend said nothing, and never sends the stack or the cause", async () => {
+  it("leaves detail out when the backend said nothing, and never sends the stack, the cause or a host", async () => {
     const cause = new Error("connect ECONNREFUSED 10.1.2.3:9090 with Authorization: Bearer s3cr3t-token");
     const err = new DataSourceError("unreachable", "Cannot reach Prometheus at prom.internal:9090.", { hint: "Check the URL.", cause });
     const a = await answer(err);
     expect(a.status).toBe(502);
-    expect(a.error).toEqual({ kind: "unreachable", message: "Cannot reach Prometheus at prom.internal:9090.", hint: "Check the URL." });
+    // A message that slipped through with a host is cleaned on the way out.
+    expect(a.error).toEqual({ kind: "unreachable", message: "Cannot reach Prometheus at [address].", hint: "Check the URL." });
     expect(a.text).not.toContain("s3cr3t-token");
     expect(a.text).not.toContain("10.1.2.3");
     expect(a.text).not.toContain("http.test.ts"); // a stack frame would name this file
@@ -166,8 +169,12 @@ describe("errorResponse: anything else", () => {
       expect(a.text).not.toContain("hunter2");
       expect(a.text).not.toContain("/srv/");
       expect(a.text).not.toMatch(/\bat .*:\d+:\d+/); // stack frames
-      // …but the server log keeps the original, to find the bug.
-      expect(consoleError).toHaveBeenCalledWith("[apiscope] unexpected error", err);
+      // …but the server log keeps the original, to find the bug, without its credential material.
+      expect(consoleError).toHaveBeenCalledTimes(1);
+      const [line, logged] = consoleError.mock.calls[0]! as [string, string];
+      expect(line).toBe("[apiscope] unexpected error");
+      if (err instanceof Error) expect(logged).toContain(err.message.split("password=")[0]!.trim());
+      expect(logged).not.toContain("password=hunter2");
     });
   }
 });
@@ -191,5 +198,48 @@ describe("panelCacheControl", () => {
   it("compares seconds with seconds (a fractional now from Date.now() / 1000)", () => {
     expect(panelCacheControl(now - 600, now + 0.5)).toBe("private, max-age=3600");
     expect(panelCacheControl(now - 600, now - 0.5)).toBe("no-store");
+  });
+});
+
+describe("errorResponse: what the log gets and what the browser gets", () => {
+  it("a BackendError's internal detail is logged, with credential material redacted, and never sent", async () => {
+    const body = "Authorization=AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/aps/aws4_request, SignedHeaders=host, Signature=0123456789abcdef";
+    const err = mapHttpFailure(
+      { status: 403, body: JSON.stringify({ message: `Authorization header requires 'Signature'. ${body}` }), headers: new Headers({ "x-amzn-ErrorType": "IncompleteSignatureException" }) },
+      { kind: "amp", clusterId: "a", clusterName: "EKS", host: "aps-workspaces.us-east-1.amazonaws.com", region: "us-east-1", workspaceId: "ws-12345678-abcd-1234-abcd-123456789012" },
+    );
+    const a = await answer(err);
+    expect(a.status).toBe(502);
+    expect(a.error.kind).toBe("signature");
+    expect(a.text).not.toMatch(/AKIA|Signature=0123|ws-12345678|aps-workspaces/);
+    const logged = String(consoleError.mock.calls[0]![0]);
+    expect(logged).toContain("ws-12345678-abcd-1234-abcd-123456789012"); // where: the operator needs it
+    expect(logged).toContain("aps-workspaces.us-east-1.amazonaws.com");
+    expect(logged).not.toContain("AKIAIOSFODNN7EXAMPLE");
+    expect(logged).not.toContain("0123456789abcdef");
+    expect(logged).toContain("Credential=[redacted]");
+  });
+
+  it("an answer over the size limit → 422 too_large", async () => {
+    const a = await answer(answerTooLarge({ kind: "prometheus", clusterId: "p", clusterName: "Prod", host: "10.0.0.1:9090" }, 1024 * 1024, 2 * 1024 * 1024, true));
+    expect(a.status).toBe(422);
+    expect(a.error.kind).toBe("too_large");
+    expect(a.error.message).toMatch(/^The answer is too large: narrow the range or the instance/);
+    expect(a.text).not.toContain("10.0.0.1");
+  });
+
+  it("a LimitError → its status, with Retry-After on 429", async () => {
+    const res = errorResponse(new LimitError("rate_limited", "Too many requests from you in a short time", { hint: "Wait 3 s.", retryAfterSeconds: 2.2 }));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("3");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({ error: { kind: "rate_limited", message: "Too many requests from you in a short time", hint: "Wait 3 s." } });
+    expect(errorResponse(new LimitError("bad_request", "No such instance", { hint: "Pick one." })).status).toBe(400);
+  });
+
+  it("every error answer is no-store", async () => {
+    for (const err of [new DataSourceError("timeout", "m", { hint: "h" }), new Error("x"), zodErrorOf(z.object({ a: z.string() }), {})]) {
+      expect(errorResponse(err).headers.get("cache-control")).toBe("no-store");
+    }
   });
 });

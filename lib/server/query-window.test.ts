@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { MIN_SCRAPES_PER_STEP, niceStep, queryWindow, rateInterval, tilingWindow } from "./query-window";
 
 const END = 1_700_000_000;
+/** A multiple of 300 s (and so of every smaller nice step). */
+const ON_STEP = 1_699_999_800;
 
 describe("queryWindow", () => {
   it("sizes the step to the pixels when they ask for more than the scrape floor: 6 h on 720 px is 30 s, on 180 px 120 s", () => {
@@ -24,8 +26,25 @@ describe("queryWindow", () => {
     expect(w.start).toBeLessThanOrEqual(1_700_000_007);
     expect(w.end).toBeGreaterThanOrEqual(1_700_003_607);
   });
-  it("evaluates instant queries at the user's own end, not the step-rounded one", () => {
-    expect(queryWindow(1_700_000_007, 1_700_003_607, 100, 15).evalTime).toBe(1_700_003_607);
+  it("evaluates instant queries at the user's end rounded DOWN to the step: never past the newest sample", () => {
+    const w = queryWindow(1_700_000_007, 1_700_003_607, 100, 15);
+    expect(w.step).toBe(60);
+    expect(w.evalTime).toBe(1_700_003_580);
+    expect(w.evalTime % w.step).toBe(0);
+    expect(w.evalTime).toBeLessThanOrEqual(1_700_003_607);
+    expect(w.evalTime).toBeGreaterThan(1_700_003_607 - w.step);
+    // an end already on the step is kept as it is
+    expect(queryWindow(ON_STEP - 3600, ON_STEP, 300, 15).evalTime).toBe(ON_STEP);
+  });
+  it("gives every viewer of a moving range the same instant query within a step", () => {
+    // "Last 24 hours" opened at 20 different seconds of one 300 s step: one evalTime, one cache key.
+    const times = new Set<number>();
+    for (let s = 0; s < 300; s += 15) times.add(queryWindow(ON_STEP + s - 86_400, ON_STEP + s, 700, 30).evalTime);
+    expect([...times]).toEqual([ON_STEP]);
+    // and the instant query's $__range (evalTime − start) does not change either
+    const a = queryWindow(ON_STEP + 7 - 86_400, ON_STEP + 7, 700, 30);
+    const b = queryWindow(ON_STEP + 290 - 86_400, ON_STEP + 290, 700, 30);
+    expect(a.evalTime - a.start).toBe(b.evalTime - b.start);
   });
   it("keeps under Prometheus' 11,000 points per series on a year-long range", () => {
     const year = 365 * 86400;

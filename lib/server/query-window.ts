@@ -21,8 +21,10 @@ export interface QueryWindow {
   /** seconds; the `[...]` of rate()/increase()/max_over_time(): step + scrape, so windows just tile the range */
   rateInterval: number;
   /**
-   * When instant queries (tables, rankings) are evaluated: the user's own end, not `end` rounded up to a
-   * step, which could fall past the newest sample and beyond Prometheus' 5-minute lookback.
+   * When instant queries (tables, rankings) are evaluated: the user's end rounded DOWN to the step. Down,
+   * never up: `end` (rounded up) could fall past the newest sample and beyond Prometheus' 5-minute
+   * lookback. Rounded, so every viewer of a moving "last N hours" shares one instant query per step (and
+   * one cache entry) instead of one per second of the clock.
    */
   evalTime: number;
 }
@@ -45,7 +47,7 @@ export function queryWindow(from: number, to: number, maxPoints: number, scrapeI
   const step = niceStep(wanted);
   const start = Math.floor(from / step) * step;
   const end = Math.ceil(to / step) * step;
-  return { start, end, step, rateInterval: rateInterval(step, scrapeInterval), evalTime: Math.floor(to) };
+  return { start, end, step, rateInterval: rateInterval(step, scrapeInterval), evalTime: Math.max(start, Math.floor(to / step) * step) };
 }
 
 /**

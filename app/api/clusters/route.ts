@@ -1,7 +1,8 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { type NextRequest } from "next/server";
 import { authenticateRoute } from "@/lib/server/auth/guard";
 import { publicClusters } from "@/lib/server/config";
 import { errorResponse } from "@/lib/server/http";
+import { admitRequest, jsonAnswer } from "@/lib/server/limits/guard";
 
 export const dynamic = "force-dynamic";
 
@@ -9,8 +10,10 @@ export async function GET(req: NextRequest) {
   // Only the clusters this person may see (their `allow` rules); the middleware already checked sign-in.
   const auth = await authenticateRoute(req);
   if (!auth.ok) return auth.response;
+  const admitted = await admitRequest(req);
+  if (admitted instanceof Response) return admitted;
   try {
-    return NextResponse.json({ clusters: publicClusters(auth.principal) });
+    return jsonAnswer({ clusters: publicClusters(auth.principal) });
   } catch (err) {
     return errorResponse(err);
   }

@@ -3,6 +3,8 @@ import { panelBatchRequestSchema, type ApiError, type PanelBatchResponse } from 
 import { refuseUnlessAllowed } from "@/lib/server/auth/guard";
 import { panelsData } from "@/lib/server/dashboard";
 import { errorResponse, panelCacheControl } from "@/lib/server/http";
+import { emptyPanels } from "@/lib/server/limits/empty-window";
+import { admitRequest, boundView, checkBatchBytes, checkPanelSize, isFutureWindow } from "@/lib/server/limits/guard";
 
 export const dynamic = "force-dynamic";
 
@@ -14,26 +16,34 @@ export const dynamic = "force-dynamic";
 export async function GET(req: NextRequest) {
   const refused = await refuseUnlessAllowed(req, req.nextUrl.searchParams.get("cluster"));
   if (refused) return refused;
-  try {
-    const sp = req.nextUrl.searchParams;
-    const params = panelBatchRequestSchema.parse({ ...Object.fromEntries(sp), p: sp.getAll("p") });
-    const results = await panelsData(params, req.signal);
-    const panels: PanelBatchResponse["panels"] = {};
-    let windowEnd = Infinity;
-    for (const [id, result] of results) {
-      if (result.ok) {
-        panels[id] = { data: result.data };
-        windowEnd = Math.min(windowEnd, result.data.window.end);
-      } else {
-        const response = errorResponse(result.error);
-        panels[id] = { error: ((await response.json()) as ApiError).error, status: response.status };
-        windowEnd = -Infinity;
+  // This user's request and samples budgets (one request per panel of the batch); the work below is
+  // queued and charged to them.
+  const admitted = await admitRequest(req, req.nextUrl.searchParams.getAll("p").length);
+  if (admitted instanceof Response) return admitted;
+  return admitted.run(async () => {
+    try {
+      const sp = req.nextUrl.searchParams;
+      const params = boundView(panelBatchRequestSchema.parse({ ...Object.fromEntries(sp), p: sp.getAll("p") }));
+      const results = isFutureWindow(params.start, Date.now() / 1000) ? emptyPanels(params) : await panelsData(params, req.signal);
+      const panels: PanelBatchResponse["panels"] = {};
+      let windowEnd = Infinity;
+      for (const [id, result] of results) {
+        try {
+          if (!result.ok) throw result.error;
+          checkPanelSize(result.data);
+          panels[id] = { data: result.data };
+          windowEnd = Math.min(windowEnd, result.data.window.end);
+        } catch (error) {
+          const response = errorResponse(error);
+          panels[id] = { error: ((await response.json()) as ApiError).error, status: response.status };
+          windowEnd = -Infinity;
+        }
       }
+      return json({ panels }, panelCacheControl(windowEnd, Date.now() / 1000));
+    } catch (err) {
+      return errorResponse(err);
     }
-    return json({ panels }, panelCacheControl(windowEnd, Date.now() / 1000));
-  } catch (err) {
-    return errorResponse(err);
-  }
+  });
 }
 
 /**
@@ -42,5 +52,7 @@ export async function GET(req: NextRequest) {
  * in front (Amplify's CloudFront compresses JSON).
  */
 function json(body: unknown, cacheControl: string): Response {
-  return new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json", "Cache-Control": cacheControl } });
+  const text = JSON.stringify(body);
+  checkBatchBytes(text);
+  return new Response(text, { headers: { "Content-Type": "application/json", "Cache-Control": cacheControl } });
 }

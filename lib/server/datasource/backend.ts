@@ -1,12 +1,18 @@
 // One HTTP exchange with a backend's Prometheus API, authenticated the backend's way: optional basic or
 // bearer auth for a Prometheus-compatible server, SigV4 for an AMP workspace. No retries, no parsing:
 // see transport.ts and prometheus-http.ts.
+//
+// Every answer is read as a stream and cut past APISCOPE_MAX_RESPONSE_BYTES (after decompression, so a
+// small gzip does not become a huge body): the bytes read so far are dropped, the connection is closed,
+// and the call fails with "answer too large" — a big answer never sits whole in memory. An error answer
+// (non-2xx) is only read up to ERROR_BODY_BYTES: its first line is all the error mapping uses.
 import "server-only";
 import type { AmpClient } from "@aws-sdk/client-amp";
 import type { AmpClusterConfig, PrometheusClusterConfig } from "../config";
+import { limitSettings } from "../limits/settings";
 import { resolveWorkspaceEndpoint } from "./amp-workspace";
 import { credentialProviderFor, resolveCredentials, type CredentialProvider } from "./credentials";
-import { isExpiredTokenFailure, unreachable, type BackendTarget } from "./errors";
+import { answerTooLarge, BackendError, isExpiredTokenFailure, unreachable, type BackendTarget } from "./errors";
 import { abortable } from "./retry";
 import { signAmpRequest } from "./sigv4";
 import { DataSourceError } from "./types";
@@ -33,13 +39,58 @@ export interface Backend {
 
 export type FetchFn = typeof fetch;
 
+/** Of an error answer, this much is read; the rest is dropped. */
+export const ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * The body as text, read chunk by chunk: past `maxBytes` the stream is cancelled and, for a success, the
+ * call fails (`tooLarge`); an error answer is truncated instead (`truncate`).
+ */
+export async function readBody(response: Response, maxBytes: number, onOver: "fail" | "truncate", tooLarge: (seen: number, declared: boolean) => Error): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  // Content-Length counts encoded bytes: only a plain body can be refused before reading it.
+  if (onOver === "fail" && !response.headers.get("content-encoding") && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(declared, true);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder("utf-8");
+  const parts: string[] = [];
+  let seen = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += value.byteLength;
+    if (seen > maxBytes) {
+      await reader.cancel().catch(() => {});
+      if (onOver === "fail") throw tooLarge(seen, false);
+      parts.push(decoder.decode(value.subarray(0, value.byteLength - (seen - maxBytes)), { stream: true }));
+      break;
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join("");
+}
+
 async function fetchText(fetchFn: FetchFn, url: string, init: RequestInit, target: BackendTarget): Promise<RawResponse> {
+  let response: Response;
   try {
-    const response = await fetchFn(url, init);
-    return { status: response.status, headers: response.headers, body: await response.text() };
+    response = await fetchFn(url, init);
   } catch (error) {
     // An aborted signal is the caller's business (timeout or cancellation), anything else is the network.
     if (init.signal?.aborted) throw error;
+    throw unreachable(target, error);
+  }
+  const ok = response.status >= 200 && response.status < 300;
+  const limit = limitSettings().maxResponseBytes;
+  try {
+    const body = await readBody(response, ok ? limit : Math.min(limit, ERROR_BODY_BYTES), ok ? "fail" : "truncate", (seen, declared) => answerTooLarge(target, limit, seen, declared));
+    return { status: response.status, headers: response.headers, body };
+  } catch (error) {
+    if (init.signal?.aborted || error instanceof BackendError) throw error;
+    // The connection broke while the body was on its way.
     throw unreachable(target, error);
   }
 }

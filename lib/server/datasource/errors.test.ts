@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isExpiredTokenFailure, mapHttpFailure, unreachable, type BackendTarget } from "./errors";
+import { answerTooLarge, backendBusy, backendHung, isBackendQueryTimeout, isExpiredTokenFailure, isRetryableNetworkError, mapHttpFailure, ourTimeout, unreachable, type BackendTarget } from "./errors";
+import { isRetryableStatus } from "./retry";
 
 const prom: BackendTarget = { kind: "prometheus", clusterId: "p", clusterName: "Prod", host: "prom.internal:9090", secretEnvNames: ["PROM_TOKEN"] };
 const amp: BackendTarget = { kind: "amp", clusterId: "a", clusterName: "EKS", host: "aps-workspaces.us-east-1.amazonaws.com", region: "us-east-1", workspaceId: "ws-1", maxSamplesProcessed: 5_000_000 };
@@ -15,8 +16,9 @@ describe("mapHttpFailure", () => {
   it("400: bad_query with Prometheus' own message", () => {
     const e = mapHttpFailure(failure(400, promError("bad_data", 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis')), prom);
     expect(e).toMatchObject({ kind: "bad_query", status: 400, detail: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' });
-    expect(e.message).toContain("prom.internal:9090");
-    expect(e.message).toContain("unclosed left parenthesis");
+    expect(e.message).toBe('The Prometheus of cluster "Prod" rejected the query: invalid parameter "query": 1:5: parse error: unclosed left parenthesis');
+    // where it went is for the server log only
+    expect(e.internal).toContain("prom.internal:9090");
   });
 
   it("400 too many points: bad_query with a hint about the step", () => {
@@ -93,8 +95,9 @@ describe("mapHttpFailure", () => {
   it("404: not_found, AMP names the workspace and region", () => {
     const e = mapHttpFailure(failure(404, { message: "Workspace not found" }), amp);
     expect(e.kind).toBe("not_found");
-    expect(e.message).toContain("ws-1");
-    expect(e.message).toContain("us-east-1");
+    expect(e.message).toBe('The AMP workspace of cluster "EKS" was not found (HTTP 404)');
+    expect(e.internal).toContain("ws-1");
+    expect(e.internal).toContain("us-east-1");
     expect(mapHttpFailure(failure(404, "404 page not found"), prom).hint).toMatch(/API root/);
   });
 
@@ -111,8 +114,77 @@ describe("unreachable", () => {
     const error = new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }) });
     const e = unreachable(prom, error);
     expect(e.kind).toBe("unreachable");
-    expect(e.message).toBe('Cannot reach prom.internal:9090 for cluster "Prod": connection refused');
+    expect(e.message).toBe('Cannot reach the Prometheus of cluster "Prod": connection refused');
+    expect(e.internal).toContain("prom.internal:9090");
+    expect(e.internal).toContain("connect ECONNREFUSED 127.0.0.1:1");
     const dns = unreachable(prom, new TypeError("fetch failed", { cause: Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }) }));
     expect(dns.message).toMatch(/host name not found/);
+  });
+});
+
+describe("what reaches the browser (message, hint, detail) never names the backend's network or credentials", () => {
+  // AWS's IncompleteSignature answer echoes the Authorization header: the key id with it.
+  const incomplete = {
+    message:
+      "Authorization header requires 'Credential' parameter. Authorization=AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/aps/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123456789abcdef",
+  };
+  const cases: [string, BackendTarget, ReturnType<typeof failure>][] = [
+    ["400", prom, failure(400, promError("bad_data", "parse error at /var/lib/prometheus/x near 10.1.2.3:9090"))],
+    ["401", prom, failure(401, "Unauthorized at prom.internal:9090")],
+    ["403 Prometheus", prom, failure(403, "forbidden by /etc/nginx/nginx.conf")],
+    ["403 IncompleteSignature", amp, failure(403, incomplete, { "x-amzn-ErrorType": "IncompleteSignatureException" })],
+    ["403 AccessDenied", amp, failure(403, { Message: "User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized" }, { "x-amzn-ErrorType": "AccessDeniedException" })],
+    ["404", amp, failure(404, { message: "Workspace ws-1 not found" })],
+    ["422", amp, failure(422, "query timed out at aps-workspaces.us-east-1.amazonaws.com")],
+    ["429", amp, failure(429, { message: "Rate exceeded for ws-1" })],
+    ["500", prom, failure(500, "panic at /go/src/github.com/prometheus/prometheus/promql/engine.go:1234")],
+    ["503 HTML", prom, failure(503, "<html><body>503 Service Unavailable upstream=10.1.2.3:9090</body></html>")],
+    ["418", prom, failure(418, "teapot at prom.internal:9090")],
+  ];
+  const leaks = [/prom\.internal/, /9090/, /10\.1\.2\.3/, /ws-1\b/, /aps-workspaces/, /AKIA/, /Signature=0123/, /123456789012/, /\/var\/|\/etc\/|\/go\/src/, /<html/];
+  for (const [name, target, f] of cases) {
+    it(`${name}: message, hint and detail are clean; the log detail keeps the backend's words`, () => {
+      const e = mapHttpFailure(f, target, 1);
+      const shown = `${e.message} ${e.hint} ${e.detail ?? ""}`;
+      for (const leak of leaks) expect(shown, `${name}: ${shown}`).not.toMatch(leak);
+      expect(e.message).toContain(target.clusterName);
+      expect(e.internal).toContain(`HTTP ${f.status}`);
+    });
+  }
+
+  it("the signature error still says what to fix, and the echoed key id is only in the (redacted) log detail", () => {
+    const e = mapHttpFailure(failure(403, incomplete, { "x-amzn-ErrorType": "IncompleteSignatureException" }), amp);
+    expect(e.kind).toBe("signature");
+    expect(e.message).toMatch(/signature/);
+    expect(e.hint).toContain("aps:QueryMetrics");
+    expect(e.internal).toContain("AKIAIOSFODNN7EXAMPLE"); // redacted when logged: see http.test.ts
+  });
+
+  it("an answer over the size limit says so and what to do", () => {
+    const e = answerTooLarge(prom, 16 * 1024 * 1024, 16 * 1024 * 1024 + 1, false);
+    expect(e.publicKind).toBe("too_large");
+    expect(e.message).toBe('The answer is too large: narrow the range or the instance (over 16 MiB from the Prometheus of cluster "Prod")');
+    expect(e.internal).toContain("prom.internal:9090");
+  });
+
+  it("a hung or busy backend and our timeout name the cluster only", () => {
+    for (const e of [ourTimeout(amp, 20_000), ourTimeout(amp, 20_000, true), backendHung(amp, 0, 30_000), backendBusy(amp, "1000 waiting")]) {
+      expect(`${e.message} ${e.hint}`).not.toMatch(/ws-1|aps-workspaces|us-east-1/);
+      expect(e.message).toContain('"EKS"');
+    }
+  });
+});
+
+describe("which failures are worth another attempt", () => {
+  it("429, 502 and 503 but not a 503 that says the query timed out", () => {
+    expect([429, 502, 503, 500, 504, 400, 404].map(isRetryableStatus)).toEqual([true, true, true, false, false, false, false]);
+    expect(isBackendQueryTimeout(failure(503, promError("timeout", "query timed out in expression evaluation")))).toBe(true);
+    expect(isBackendQueryTimeout(failure(503, "upstream connect error"))).toBe(false);
+  });
+  it("a dropped or refused connection, not a DNS failure", () => {
+    const net = (code: string) => unreachable(prom, new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) }));
+    expect(isRetryableNetworkError(net("ECONNRESET"))).toBe(true);
+    expect(isRetryableNetworkError(net("ECONNREFUSED"))).toBe(true);
+    expect(isRetryableNetworkError(net("ENOTFOUND"))).toBe(false);
   });
 });

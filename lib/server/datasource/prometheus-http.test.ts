@@ -67,6 +67,11 @@ describe("parsing", () => {
     expect(Object.isFrozen(result.series)).toBe(true);
   });
 
+  it("backend warnings reach the panel without the backend's network", () => {
+    const r = parseRangeResult(ok({ resultType: "matrix", result: [] }, { warnings: ["partial response: store 10.1.2.3:10901 (thanos-store.monitoring.svc:10901) unavailable"] }), target);
+    expect(r.warnings).toEqual(["partial response: store [address] ([address]) unavailable"]);
+  });
+
   it("tolerates missing stats", () => {
     expect(parseRangeResult(ok({ resultType: "matrix", result: [] }), target).stats).toBeNull();
     expect(parseRangeResult(ok({ resultType: "matrix", result: [], stats: { timings: {} } }), target).stats).toBeNull();
@@ -84,11 +89,24 @@ describe("parsing", () => {
     expect(parseStrings(ok(null), target)).toEqual([]);
   });
 
-  it("garbage is a bad_response that says what and where", () => {
-    const html = { status: 200, headers: new Headers({ "content-type": "text/html" }), body: "<html>Sign in</html>" };
-    expect(() => parseRangeResult(html, target)).toThrow(expect.objectContaining({ kind: "bad_response", message: expect.stringMatching(/not JSON \(text\/html, starts with "<html>Sign in<\/html>"\)/) }));
+  it("garbage is a bad_response that says what (the browser) and, with the bytes, where (the log)", () => {
+    const html = { status: 200, headers: new Headers({ "content-type": "text/html" }), body: "<html>Sign in upstream=10.1.2.3:9090</html>" };
+    expect(() => parseRangeResult(html, target)).toThrow(
+      expect.objectContaining({
+        kind: "bad_response",
+        message: expect.stringMatching(/an HTML page, not JSON \(HTTP 200, text\/html\)$/),
+        internal: expect.stringMatching(/not JSON \(HTTP 200, text\/html, starts with "<html>Sign in upstream=10\.1\.2\.3:9090<\/html>"\)/),
+      }),
+    );
+    expect(() => parseRangeResult(html, target)).toThrow(expect.objectContaining({ message: expect.not.stringContaining("10.1.2.3") }));
+    const bytes = { status: 200, headers: new Headers({ "content-type": "application/json" }), body: "\u0000\u00ff<html>not json at all" };
+    expect(() => parseRangeResult(bytes, target)).toThrow(expect.objectContaining({ kind: "bad_response", message: expect.stringMatching(/: not JSON \(HTTP 200, application\/json\)$/) }));
     expect(() => parseRangeResult(ok({ resultType: "matrix", result: [{ metric: {}, values: [[1, "x"]] }] }), target)).toThrow(
-      expect.objectContaining({ kind: "bad_response", message: expect.stringMatching(/at data\.result\[0\]\.values\[0\]\[1\]: not a sample value: "x"/) }),
+      expect.objectContaining({
+        kind: "bad_response",
+        message: expect.stringMatching(/JSON of an unexpected shape \(at data\.result\[0\]\.values\[0\]\[1\]\)/),
+        internal: expect.stringMatching(/at data\.result\[0\]\.values\[0\]\[1\]: not a sample value: "x"/),
+      }),
     );
     expect(() => parseRangeResult(ok({ resultType: "vector", result: [] }), target)).toThrow(expect.objectContaining({ kind: "bad_response", message: expect.stringMatching(/data\.resultType/) }));
     expect(() => parseStrings(ok({ not: "a list" }), target)).toThrow(expect.objectContaining({ kind: "bad_response" }));

@@ -1,8 +1,14 @@
 // The Prometheus HTTP API (/api/v1) as requests and strictly parsed responses.
 // POST with a form body wherever the API allows it (query, query_range, series, labels): long PromQL fits,
 // and on AMP the signed body sidesteps "+" vs "%20" in the canonical query string. Label values is GET only.
+//
+// Parsing also does two jobs for the limits: the samples an answer says it processed are charged to the
+// user whose request sent it (limits/budget.ts), and the backend's warnings, shown on panels, are cleaned
+// of hosts and paths (limits/redact.ts: a Thanos "store 10.1.2.3:10901 unavailable" names its network).
 import "server-only";
 import { z } from "zod";
+import { chargeSamples } from "../limits/budget";
+import { publicText } from "../limits/redact";
 import type { ApiRequest, RawResponse } from "./backend";
 import { backendErrorText, badResponse, type BackendTarget } from "./errors";
 import {
@@ -126,7 +132,7 @@ const instantEnvelope = envelope(z.discriminatedUnion("resultType", [vector, sca
 const seriesEnvelope = envelope(z.array(labels).nullable());
 const stringsEnvelope = envelope(z.array(z.string()).nullable());
 
-/** JSON.parse + schema, with a bad_response naming what was wrong and where. */
+/** JSON.parse + schema, with a bad_response saying what was wrong (the browser) and where, with the bytes (the log). */
 function parseBody<T extends z.ZodType>(schema: T, response: RawResponse, target: BackendTarget): z.output<T> {
   let json: unknown;
   try {
@@ -134,23 +140,37 @@ function parseBody<T extends z.ZodType>(schema: T, response: RawResponse, target
   } catch {
     const type = response.headers.get("content-type") ?? "no content type";
     const start = response.body.trim().slice(0, 60).replace(/\s+/g, " ");
-    throw badResponse(target, `not JSON (${type}${start ? `, starts with ${JSON.stringify(start)}` : ", empty body"})`, response.status);
+    const html = /^<(!doctype|html|head|body)/i.test(start);
+    const what = !start ? "an empty body" : html ? "an HTML page, not JSON" : "not JSON";
+    throw badResponse(
+      target,
+      `${what} (HTTP ${response.status}, ${publicText(type.split(";")[0]!, 60)})`,
+      `not JSON (HTTP ${response.status}, ${type}${start ? `, starts with ${JSON.stringify(start)}` : ", empty body"})`,
+      response.status,
+    );
   }
   if (json && typeof json === "object" && (json as { status?: unknown }).status === "error") {
-    throw badResponse(target, `status "error" with HTTP ${response.status}: ${backendErrorText(response.body).text}`, response.status);
+    throw badResponse(target, `an error with HTTP ${response.status}`, `status "error" with HTTP ${response.status}: ${backendErrorText(response.body).text}`, response.status);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${String(part)}`), "");
-    throw badResponse(target, `unexpected shape at ${path ? path.slice(1) : "top level"}: ${issue.message}`, response.status);
+    const where = path ? path.slice(1) : "top level";
+    throw badResponse(target, `JSON of an unexpected shape (at ${publicText(where, 80)})`, `unexpected shape at ${where}: ${issue.message}`, response.status);
   }
   return parsed.data;
+}
+
+/** Warnings are shown on the panel: the backend's words, without its network's names. */
+function publicWarnings(warnings: string[] | undefined): string[] {
+  return (warnings ?? []).slice(0, 20).map((w) => publicText(w, 300));
 }
 
 function toStats(value: z.output<typeof stats>): QueryStats | null {
   const samples = value?.samples;
   if (!samples) return null;
+  chargeSamples(samples.totalQueryableSamples);
   return samples.peakSamples === undefined
     ? { samplesProcessed: samples.totalQueryableSamples }
     : { samplesProcessed: samples.totalQueryableSamples, peakSamples: samples.peakSamples };
@@ -161,7 +181,7 @@ export function parseRangeResult(response: RawResponse, target: BackendTarget): 
   return deepFreeze({
     series: body.data.result.map((series) => ({ labels: series.metric, points: series.values })),
     stats: toStats(body.data.stats),
-    warnings: body.warnings ?? [],
+    warnings: publicWarnings(body.warnings),
   });
 }
 
@@ -177,7 +197,7 @@ export function parseInstantResult(response: RawResponse, target: BackendTarget)
     data.resultType === "scalar"
       ? [{ labels: {}, time: data.result[0], value: data.result[1] }]
       : data.result.map((s) => ({ labels: s.metric, time: s.value[0], value: s.value[1] }));
-  return deepFreeze({ samples, stats: toStats(data.stats), warnings: body.warnings ?? [] });
+  return deepFreeze({ samples, stats: toStats(data.stats), warnings: publicWarnings(body.warnings) });
 }
 
 export function parseSeries(response: RawResponse, target: BackendTarget): Labels[] {

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../test-support/prometheus";
 import type { PrometheusAuth, PrometheusClusterConfig } from "../config";
 import { CoalescingCache } from "./cache";
+import type { BackendError } from "./errors";
 import { clientFor, createPrometheusClient, resetDataSourceState } from "./index";
 import { setEnv } from "./testing/env";
 import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream";
@@ -113,14 +114,16 @@ describe("Prometheus HTTP API against a real Prometheus", () => {
   it("a real sample limit (--query.max-samples): too_many_samples", async () => {
     const error = await failure(promClient(limited.url).queryRange({ query: "apiscope_test_requests", start: prometheus.start, end: prometheus.end, step: 30 }));
     expect(error.kind).toBe("too_many_samples");
-    expect(error.detail).toMatch(/too many samples/);
+    // Prometheus' own words go to the server log; the browser gets what to do.
+    expect((error as BackendError).internal).toMatch(/too many samples/);
   });
 
-  it("nothing listening: unreachable, naming the host", async () => {
+  it("nothing listening: unreachable, naming the cluster (the host only in the server log)", async () => {
     const port = await freePort();
     const error = await failure(promClient(`http://127.0.0.1:${port}`, { name: "Gone" }).query({ query: "up" }));
     expect(error.kind).toBe("unreachable");
-    expect(error.message).toBe(`Cannot reach 127.0.0.1:${port} for cluster "Gone": connection refused`);
+    expect(error.message).toBe('Cannot reach the Prometheus of cluster "Gone": connection refused');
+    expect((error as BackendError).internal).toContain(`127.0.0.1:${port}`);
   });
 
   it("a URL without the Prometheus API: not_found", async () => {
@@ -174,9 +177,12 @@ describe("authentication and HTTP failures (recording fake server)", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it("a proxy's 502 page: server_error; a 200 login page: bad_response", async () => {
-    fake.respondNext(502, "<html>Bad Gateway</html>", { "content-type": "text/html" });
-    expect((await failure(promClient(fake.url).query({ query: "up" }))).kind).toBe("server_error");
+  it("a proxy's 502 page: retried, then server_error; a 200 login page: bad_response", async () => {
+    for (let i = 0; i < 3; i++) fake.respondNext(502, "<html>Bad Gateway upstream=10.1.2.3:9090</html>", { "content-type": "text/html" });
+    const bad = await failure(promClient(fake.url).query({ query: "up" }));
+    expect(bad.kind).toBe("server_error");
+    expect(fake.requests).toHaveLength(3);
+    expect(bad.message).not.toContain("10.1.2.3");
     fake.respondNext(200, "<html>Sign in</html>", { "content-type": "text/html" });
     expect((await failure(promClient(fake.url).query({ query: "up" }))).kind).toBe("bad_response");
   });

@@ -1,9 +1,18 @@
-// Backoff for throttled (429) calls: exponential with full jitter (AWS Architecture Blog, "Exponential
-// Backoff And Jitter"), unless the server says when to come back with Retry-After.
+// The one retry layer: the server retries a backend call (transport.ts) when another attempt can help —
+// throttled (429), a gateway or backend passing failure (502, 503 other than "query timed out"), a
+// dropped or refused connection — at most MAX_ATTEMPTS times within the call's time budget, with
+// exponential backoff and full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter") unless
+// the backend says when to come back with Retry-After. The browser never retries what reached the server
+// (app/providers.tsx).
 
 import "server-only";
 import { setTimeout } from "node:timers/promises";
 export const MAX_ATTEMPTS = 3;
+
+/** Statuses worth another attempt. 500 (a deterministic failure), 504 (the gateway already waited) and 4xx are not. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503;
+}
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 4_000;
 
