@@ -143,7 +143,7 @@ const REAL_INSTANCES = ["192.168.49.2:8443", "192.168.49.3:8443"];
 const REAL_END = 1_796_083_200 < Date.now() / 1000 - 600 ? 1_796_083_200 : Math.floor(Date.now() / 1000 / 86400 - 1) * 86400;
 const REAL_DURATION = 6 * 3600 + 900;
 
-const GOALS = { p6: 0.5, p6r: 0.05, p1: 1.3, p3: 1.2 };
+const GOALS = { p6: 0.5, p6r: 0.05, p1: 1.3, p3: 1.2, findings: 0.1 };
 
 // ------------------------------------------------------------------------------------------------------------
 // Baseline: the reference dashboard, as Grafana would query it.
@@ -320,13 +320,17 @@ interface RangeReport {
   coldWallMs: number;
   warmWallMs: number;
   movedWallMs: number;
+  /** The findings of the same view right after the cold load: what they add at the backend. */
+  findings: BackendWork | null;
 }
+
+type FindingsFn = (req: { cluster: string; start: number; end: number }) => Promise<unknown>;
 
 async function measureInProcess(
   dataset: string,
   proxy: CountingProxy,
   end: number,
-  deps: { panelData: PanelDataFn; coldStart: () => void },
+  deps: { panelData: PanelDataFn; coldStart: () => void; findings: FindingsFn },
 ): Promise<RangeReport[]> {
   // The only cluster is this Prometheus (through the proxy), in single-cluster mode with no shared cache.
   process.env.APISCOPE_PROMETHEUS_URL = proxy.url;
@@ -344,10 +348,17 @@ async function measureInProcess(
       const coldRuns: ApiscopeRun[] = [];
       const warmRuns: ApiscopeRun[] = [];
       const movedRuns: ApiscopeRun[] = [];
+      let findings: BackendWork | null = null;
       for (let rep = 0; rep < INPROCESS_REPS; rep++) {
         referenceRuns.push(await loadReference(proxy, start, end));
         coldStart();
         coldRuns.push(await loadApiscope(panelData, proxy, start, end));
+        // The findings strip asks for the same view as the panels did: what does it add?
+        if (rep === 0) {
+          const mark = proxy.ledger.length;
+          await deps.findings({ cluster: "default", start, end }).catch((err) => console.error(`bench: findings failed: ${errorText(err)}`));
+          findings = backendWork(proxy.ledger, mark);
+        }
         // The same view again a moment later (another SRE opening the link, or F5) …
         warmRuns.push(await loadApiscope(panelData, proxy, start, end));
         // … and the auto-refresh 30 s later: the view's end (and start) moved forward.
@@ -368,6 +379,7 @@ async function measureInProcess(
         coldWallMs: median(coldRuns.map((r) => r.wallMs)),
         warmWallMs: median(warmRuns.map((r) => r.wallMs)),
         movedWallMs: median(movedRuns.map((r) => r.wallMs)),
+        findings,
       });
     } catch (err) {
       console.error(`bench: the ${dataset} ${range.label} measurement failed:`, err);
@@ -410,6 +422,7 @@ async function main(): Promise<number> {
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
   const { scenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
+  const { computeFindings } = await import("../lib/server/findings");
   const { resetDataSourceState } = await import("../lib/server/datasource");
   const { clearCapabilitiesCache } = await import("../lib/server/capabilities");
   const { buildHeatmapMatrix } = await import("../lib/heatmap");
@@ -464,7 +477,7 @@ async function main(): Promise<number> {
       resetDataSourceState();
       clearCapabilitiesCache();
     };
-    const deps = { panelData, coldStart };
+    const deps = { panelData, coldStart, findings: computeFindings };
 
     // ---- P6, P6r, payload: in-process, both data sets.
     const demoProxy = await startCountingProxy(prom.url);
@@ -839,6 +852,12 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
     for (const label of ["1 h", "6 h"]) {
       const r = find(dataset, label);
       row(`P6r reload ${RELOAD_AFTER_SECONDS} s later ÷ full load, ${name} ${label}`, r ? ratioOf(r.moved.work.samples, r.cold.work.samples) : null, GOALS.p6r, r ? `${fmtCount(r.moved.work.samples)} / ${fmtCount(r.cold.work.samples)}` : "");
+    }
+  for (const [dataset, name] of [["demo", "demo"], ["real", "real"]] as const)
+    for (const label of ["1 h", "6 h"]) {
+      const r = find(dataset, label);
+      const f = r?.findings;
+      row(`findings' extra samples ÷ dashboard load, ${name} ${label}`, r && f ? ratioOf(f.samples, r.cold.work.samples) : null, GOALS.findings, r && f ? `${fmtCount(f.samples)} / ${fmtCount(r.cold.work.samples)}` : "");
     }
   for (const label of ["1 h", "6 h"]) {
     const p = out.p1.find((x) => x.label === label);
