@@ -2,13 +2,13 @@
 // The answer before the charts: the causes the server found in this view, each with its numbers, since
 // when, the panels that show it, what to do, and the audit-log query that finds the client.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { findingsResponseSchema, type Finding, type FindingsResponse } from "@/lib/api-schema";
 import type { DashboardState } from "@/lib/dashboard-state";
 import { formatValue } from "@/lib/format";
 import type { PanelMeta } from "@/lib/panels/types";
 import { formatTime, type TimeZoneMode } from "@/lib/time-format";
 import { ApiRequestError, getJson } from "./api-client";
+import { AuditQueryBox } from "./AuditQueryBox";
 import type { PanelView } from "./use-panel-data";
 
 export function findingsUrl(view: PanelView): string {
@@ -159,43 +159,5 @@ function FindingItem(props: {
         </div>
       )}
     </li>
-  );
-}
-
-function AuditQueryBox({ audit }: { audit: NonNullable<Finding["audit"]> }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div data-testid="finding-audit" style={{ marginTop: 6 }}>
-      <div style={{ display: "flex", gap: 8, alignItems: "baseline", flexWrap: "wrap" }}>
-        <b>Who is it?</b>
-        <span style={{ color: "var(--muted)", fontSize: 12 }}>
-          CloudWatch Logs Insights on {audit.logGroup}
-          {audit.region ? ` (${audit.region})` : ""}, this finding&apos;s window
-        </span>
-        <button
-          type="button"
-          data-testid="finding-audit-copy"
-          onClick={() =>
-            void navigator.clipboard?.writeText(audit.query).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            )
-          }
-          style={{ fontSize: 12 }}
-        >
-          {copied ? "Copied" : "Copy query"}
-        </button>
-        {audit.consoleUrl ? (
-          <a href={audit.consoleUrl} target="_blank" rel="noreferrer noopener" data-testid="finding-audit-console" style={{ fontSize: 12 }}>
-            Open in CloudWatch
-          </a>
-        ) : (
-          <span style={{ fontSize: 12, color: "var(--muted)" }}>Set the cluster&apos;s region to get a console link.</span>
-        )}
-      </div>
-      <pre data-testid="finding-audit-query" style={{ background: "var(--code-bg)", padding: 6, borderRadius: 4, margin: "4px 0 0", whiteSpace: "pre-wrap", fontSize: 12 }}>
-        {audit.query}
-      </pre>
-    </div>
   );
 }

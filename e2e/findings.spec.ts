@@ -37,8 +37,12 @@ test.describe("findings", () => {
     expect(url.searchParams.get("from")).toBe(String(from * 1000));
     expect(url.searchParams.get("to")).toBe(String(end * 1000));
     expect(url.searchParams.get("finding")).toBe("list-storm:pods");
-    // The highlighted panel shows the storm: LIST pods at the top of the slowest calls.
-    await expect(target.getByTestId("ranked-row").first()).toHaveAttribute("data-labels", /"resource":"pods".*"verb":"LIST"|"verb":"LIST".*"resource":"pods"/);
+    // The highlighted panel shows the storm: LIST pods at the top of the slowest calls…
+    const top = target.getByTestId("ranked-row").first();
+    await expect(top).toHaveAttribute("data-labels", /"resource":"pods".*"verb":"LIST"|"verb":"LIST".*"resource":"pods"/);
+    // … and its row offers the audit-log query that finds who sent them.
+    await top.getByTestId("row-audit").click();
+    await expect(target.getByTestId("row-audit-details").getByTestId("finding-audit-query")).toContainText('verb = "list" and objectRef.resource = "pods"');
   });
 
   test("the audit-log query is copyable and its console link carries region, log group, window and query", async ({ page, stack, context }) => {

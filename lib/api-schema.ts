@@ -54,6 +54,8 @@ export const panelDataSchema = z.object({
   samplesProcessed: z.number(),
   /** The cluster's configured limits this panel draws (lib/panels/kinds.ts ClusterLimitId). */
   limits: clusterLimitsSchema.optional(),
+  /** Where the cluster's audit log is, for panels whose rows offer the audit-log query. */
+  audit: z.object({ region: z.string().nullable(), logGroup: z.string() }).optional(),
 });
 export type PanelData = z.infer<typeof panelDataSchema>;
 

@@ -471,7 +471,7 @@ absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scrape
     hint: "The top flow during a saturation is the caller to fix: match the flow schema's subjects to a service account.",
     unit: "count",
     chart: "ranked-table",
-    options: { rankBy: "avg", limit: 10, sparkline: "series", rowHeader: "flow schema → priority level" },
+    options: { rankBy: "avg", limit: 10, sparkline: "series", rowHeader: "flow schema → priority level", rowAudit: { flowSchema: "{{flow_schema}}" } },
     queries: [
       {
         id: "avg",
@@ -589,7 +589,7 @@ absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scrape
     hint: "A LIST at the top: who sends it is in the audit log (userAgent); a write at the top: check webhooks and etcd.",
     unit: "seconds",
     chart: "ranked-table",
-    options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "verb and resource" },
+    options: { rankBy: "p99", limit: 5, sparkline: "series", rowHeader: "verb and resource", rowAudit: { verb: "{{verb}}", resource: "{{resource}}" } },
     queries: [
       histogramQuery({ id: "p99", legend: "{{verb}} {{resource}}" }, API_LATENCY, {
         kind: "quantile-over-range",

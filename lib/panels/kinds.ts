@@ -48,6 +48,11 @@ export interface RankedTableOptions {
   rowHeader: string;
   /** Headers of the value columns by query id; the id itself otherwise. */
   columnHeaders?: Record<string, string>;
+  /**
+   * Each row gets the audit-log query that finds who sent its requests: `{{label}}` templates filled
+   * from the row's labels (e.g. verb "{{verb}}", resource "{{resource}}", flow schema "{{flow_schema}}").
+   */
+  rowAudit?: { verb?: string; resource?: string; flowSchema?: string; priorityLevel?: string };
 }
 
 export interface LimitsTableOptions {

@@ -10,7 +10,9 @@ import { PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { discoverCapabilities, discoverInstances, discoverJobs, pickVariant, type Capabilities } from "./capabilities";
+import { auditTarget } from "./audit-target";
 import { getCluster, type ClusterConfig } from "./config";
+import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
 import { chooseRead, derive, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
@@ -71,8 +73,9 @@ export interface ViewContext {
 
 /**
  * The cluster, its API-server job, what its scrape has, and the visible range of a request. `job` and
- * `instance` are accepted only as discovered (the same discovery /api/targets answers from): anything else
- * is a 400, not a new cache key with three backend queries behind it.
+ * `instance` are used only as discovered (the same discovery /api/targets answers from), never as a new
+ * cache key with backend queries behind it: a job that is not one is replaced by the default job (the
+ * dashboard says so), an instance that is not one is a 400.
  */
 export async function resolveView(req: Omit<PanelRequest, "width">): Promise<ViewContext> {
   const cluster = getCluster(req.cluster);
@@ -86,6 +89,12 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
     });
   }
   const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job }];
+  if (req.instance) {
+    const instances = await discoverInstances(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
+    if (!instances.includes(req.instance)) {
+      throw badRequest("That instance is not an API server of this job in this range", "Pick an API server from the dashboard's instance list (GET /api/targets), or leave it out for all of them.");
+    }
+  }
   const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
@@ -106,7 +115,10 @@ export function panelById(panelId: string): PanelDef {
 export function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
   const { api, caps, matchers, range, limits } = view;
   const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
-  return runPanel({ api, caps, panel, matchers, window, range, limits, signal });
+  const data = runPanel({ api, caps, panel, matchers, window, range, limits, signal });
+  if (!("rowAudit" in panel.options && panel.options.rowAudit)) return data;
+  const audit = auditTarget(view.cluster);
+  return data.then((d) => ({ ...d, audit }));
 }
 
 export type PanelOutcome = { ok: true; data: PanelData } | { ok: false; error: unknown };

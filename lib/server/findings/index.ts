@@ -5,27 +5,13 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
 import type { FindingsRequest, FindingsResponse, Finding, PanelData } from "../../api-schema";
-import type { ClusterConfig } from "../config";
 import { buildExpr, panelById, panelInView, resolveView, type ViewContext } from "../dashboard";
 import { readWindow, VIEW_POINTS } from "../plan/planner";
 import { rateInterval } from "../query-window";
-import type { AuditTarget } from "./audit";
+import { auditTarget } from "../audit-target";
 import { RULES, Skip, type RuleFinding, type RuleInput } from "./rules";
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
-
-/** EKS cluster names: a letter or digit, then letters, digits, '-' and '_' (up to 100). */
-const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
-/**
- * Where the cluster's audit log is: EKS writes it to /aws/eks/<cluster name>/cluster, in the cluster's
- * region (for AMP, the workspace's). The EKS name is the cluster label, else the configured name when it
- * is a valid EKS name, else the id.
- */
-export function auditTarget(cluster: ClusterConfig): AuditTarget {
-  const name = cluster.clusterLabel ?? (EKS_NAME.test(cluster.name) ? cluster.name : cluster.id);
-  return { region: cluster.kind === "amp" ? cluster.region : null, logGroup: `/aws/eks/${name}/cluster` };
-}
 
 /** Every panel a rule reads, asked once each. */
 const PANELS_READ = [...new Set(RULES.flatMap((r) => r.reads))];

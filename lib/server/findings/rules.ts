@@ -3,7 +3,7 @@
 // it reads are absent: an absent metric is a check that could not run, never a finding.
 import "server-only";
 import type { ClusterLimits, Evidence, Finding, FindingSeverity, PanelData } from "../../api-schema";
-import { auditQuery, type AuditFilter, type AuditTarget } from "./audit";
+import { auditQuery, type AuditFilter, type AuditTarget } from "../../audit-query";
 import { correlation, episode, labelOf, meanOf, peak, seriesOf, sumSeries, valuesOf, type Series } from "./signals";
 import * as T from "./thresholds";
 

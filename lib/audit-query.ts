@@ -1,8 +1,8 @@
-// From a finding to the client behind it: a CloudWatch Logs Insights query over the EKS audit log
-// (log group /aws/eks/<cluster>/cluster, streams kube-apiserver-audit-*) for exactly the finding's
-// window, and a link that opens it in the CloudWatch console.
-import "server-only";
-import type { AuditQuery } from "../../api-schema";
+// From a finding (or a row of 'Slowest calls' / 'Top flows') to the client behind it: a CloudWatch Logs
+// Insights query over the EKS audit log (log group /aws/eks/<cluster>/cluster, streams
+// kube-apiserver-audit-*) for exactly its window, and a link that opens it in the CloudWatch console.
+// Pure: the server builds findings' queries with it, the browser a table row's.
+import type { AuditQuery } from "./api-schema";
 
 export interface AuditFilter {
   /** Kubernetes verb as the audit log spells it (lowercase): list, watch, get, create, update, patch, delete. */

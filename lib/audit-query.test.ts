@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditQuery, auditQueryText, consoleUrl, jsurl } from "./audit";
+import { auditQuery, auditQueryText, consoleUrl, jsurl } from "./audit-query";
 
 /** Decodes the console's fragment back: `$` → `%`, URI-decode, then JSURL (the format the console reads). */
 function decodeJsurl(s: string): unknown {
