@@ -15,8 +15,10 @@ function first(v: string | string[] | undefined): string | null {
   return (Array.isArray(v) ? v[0] : v) ?? null;
 }
 
+/** resolveRange only returns drawable ranges (else the default, with a notice); a time that is not one reads "?". */
 function utc(t: number): string {
-  return new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ");
+  const d = new Date(t * 1000);
+  return Number.isNaN(d.getTime()) ? "?" : d.toISOString().slice(0, 16).replace("T", " ");
 }
 
 /** What a chat tool shows when the permalink is pasted: panel, cluster and range in UTC. */

@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetLimitSettings } from "../limits/settings";
 import type { PrometheusClusterConfig } from "../config";
-import { prometheusBackend } from "./backend";
+import { inflightResponseBytes, prometheusBackend } from "./backend";
 import type { BackendError } from "./errors";
 
 let server: Server;
@@ -33,6 +33,11 @@ beforeAll(async () => {
       };
       res.on("close", () => (n = 1e9));
       pump();
+    } else if (mode === "slow") {
+      // 64 KiB every 5 ms: answers read at the same time interleave.
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(chunk), 5);
+      res.on("close", () => clearInterval(timer));
     } else if (mode === "labels") {
       // declared too large up front
       res.writeHead(200, { "content-type": "application/json", "content-length": String(64 * 1024 * 1024) });
@@ -109,6 +114,16 @@ describe("an answer over APISCOPE_MAX_RESPONSE_BYTES", () => {
     expect(r.status).toBe(503);
     expect(r.body.length).toBe(64 * 1024);
     expect(r.body.startsWith("<html>503 upstream=10.1.2.3:9090")).toBe(true);
+  });
+
+  it("many big answers at once stay within APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES: the read that would cross it is dropped", async () => {
+    process.env.APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES = String(1024 * 1024);
+    resetLimitSettings();
+    const errors = await Promise.all(Array.from({ length: 6 }, () => failure(send("slow"))));
+    delete process.env.APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES;
+    for (const e of errors) expect(["too_large", undefined]).toContain(e.publicKind);
+    expect(errors.some((e) => e.kind === "throttled" && /Too many large answers at once/.test(e.message))).toBe(true);
+    expect(inflightResponseBytes()).toBe(0);
   });
 
   it("within the limit, read whole", async () => {

@@ -12,7 +12,7 @@ import type { AmpClusterConfig, PrometheusClusterConfig } from "../config";
 import { limitSettings } from "../limits/settings";
 import { resolveWorkspaceEndpoint } from "./amp-workspace";
 import { credentialProviderFor, resolveCredentials, type CredentialProvider } from "./credentials";
-import { answerTooLarge, BackendError, isExpiredTokenFailure, unreachable, type BackendTarget } from "./errors";
+import { answerTooLarge, BackendError, isExpiredTokenFailure, readingTooMuch, unreachable, type BackendTarget } from "./errors";
 import { abortable } from "./retry";
 import { signAmpRequest } from "./sigv4";
 import { DataSourceError } from "./types";
@@ -34,7 +34,8 @@ export interface RawResponse {
 export interface Backend {
   /** For messages; `host` and `workspaceId` are filled in once known. */
   readonly target: BackendTarget;
-  send(request: ApiRequest, signal: AbortSignal): Promise<RawResponse>;
+  /** `onHeaders` fires when the backend's answer starts (its status and headers), before its body is read. */
+  send(request: ApiRequest, signal: AbortSignal, onHeaders?: () => void): Promise<RawResponse>;
 }
 
 export type FetchFn = typeof fetch;
@@ -43,10 +44,30 @@ export type FetchFn = typeof fetch;
 export const ERROR_BODY_BYTES = 64 * 1024;
 
 /**
- * The body as text, read chunk by chunk: past `maxBytes` the stream is cancelled and, for a success, the
- * call fails (`tooLarge`); an error answer is truncated instead (`truncate`).
+ * Bytes of backend answers being read right now, in this process: a read that would take the total past
+ * APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES fails at once (and frees what it held) rather than waiting, so many
+ * big answers at once (several clusters, each at its concurrency cap) never add up past the budget, and
+ * never wait on each other.
  */
-export async function readBody(response: Response, maxBytes: number, onOver: "fail" | "truncate", tooLarge: (seen: number, declared: boolean) => Error): Promise<string> {
+let inflightBytes = 0;
+
+/** Tests: the bytes currently held by reads in progress. */
+export function inflightResponseBytes(): number {
+  return inflightBytes;
+}
+
+/**
+ * The body as text, read chunk by chunk: past `maxBytes` the stream is cancelled and, for a success, the
+ * call fails (`tooLarge`); an error answer is truncated instead (`truncate`). Past the process-wide budget
+ * the read fails with `busy`.
+ */
+export async function readBody(
+  response: Response,
+  maxBytes: number,
+  onOver: "fail" | "truncate",
+  tooLarge: (seen: number, declared: boolean) => Error,
+  busy: (held: number) => Error = () => tooLarge(maxBytes + 1, false),
+): Promise<string> {
   const declared = Number(response.headers.get("content-length") ?? NaN);
   // Content-Length counts encoded bytes: only a plain body can be refused before reading it.
   if (onOver === "fail" && !response.headers.get("content-encoding") && declared > maxBytes) {
@@ -55,26 +76,40 @@ export async function readBody(response: Response, maxBytes: number, onOver: "fa
   }
   if (!response.body) return "";
   const reader = response.body.getReader();
-  const decoder = new TextDecoder("utf-8");
-  const parts: string[] = [];
+  // The bytes are kept as they arrive (outside the JS heap) and decoded once, at the end: an answer cut
+  // at the limit then leaves no megabytes of strings behind for the garbage collector.
+  const chunks: Uint8Array[] = [];
+  const budget = limitSettings().maxInflightResponseBytes;
   let seen = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    seen += value.byteLength;
-    if (seen > maxBytes) {
-      await reader.cancel().catch(() => {});
-      if (onOver === "fail") throw tooLarge(seen, false);
-      parts.push(decoder.decode(value.subarray(0, value.byteLength - (seen - maxBytes)), { stream: true }));
-      break;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += value.byteLength;
+      inflightBytes += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel().catch(() => {});
+        if (onOver === "fail") {
+          chunks.length = 0;
+          throw tooLarge(seen, false);
+        }
+        chunks.push(value.subarray(0, value.byteLength - (seen - maxBytes)));
+        break;
+      }
+      if (inflightBytes > budget) {
+        await reader.cancel().catch(() => {});
+        chunks.length = 0;
+        throw busy(inflightBytes);
+      }
+      chunks.push(value);
     }
-    parts.push(decoder.decode(value, { stream: true }));
+    return chunks.length === 1 ? new TextDecoder("utf-8").decode(chunks[0]) : Buffer.concat(chunks).toString("utf8");
+  } finally {
+    inflightBytes -= seen;
   }
-  parts.push(decoder.decode());
-  return parts.join("");
 }
 
-async function fetchText(fetchFn: FetchFn, url: string, init: RequestInit, target: BackendTarget): Promise<RawResponse> {
+async function fetchText(fetchFn: FetchFn, url: string, init: RequestInit, target: BackendTarget, onHeaders?: () => void): Promise<RawResponse> {
   let response: Response;
   try {
     response = await fetchFn(url, init);
@@ -83,10 +118,17 @@ async function fetchText(fetchFn: FetchFn, url: string, init: RequestInit, targe
     if (init.signal?.aborted) throw error;
     throw unreachable(target, error);
   }
+  onHeaders?.();
   const ok = response.status >= 200 && response.status < 300;
   const limit = limitSettings().maxResponseBytes;
   try {
-    const body = await readBody(response, ok ? limit : Math.min(limit, ERROR_BODY_BYTES), ok ? "fail" : "truncate", (seen, declared) => answerTooLarge(target, limit, seen, declared));
+    const body = await readBody(
+      response,
+      ok ? limit : Math.min(limit, ERROR_BODY_BYTES),
+      ok ? "fail" : "truncate",
+      (seen, declared) => answerTooLarge(target, limit, seen, declared),
+      (held) => readingTooMuch(target, held, limitSettings().maxInflightResponseBytes),
+    );
     return { status: response.status, headers: response.headers, body };
   } catch (error) {
     if (init.signal?.aborted || error instanceof BackendError) throw error;
@@ -125,7 +167,7 @@ export function prometheusBackend(cluster: PrometheusClusterConfig, deps: { fetc
 
   return {
     target,
-    async send(request, signal) {
+    async send(request, signal, onHeaders) {
       const url = new URL(`api/v1/${request.path}`, apiRoot);
       const headers: Record<string, string> = { Accept: "application/json" };
       const authHeader = authorization();
@@ -136,7 +178,7 @@ export function prometheusBackend(cluster: PrometheusClusterConfig, deps: { fetc
         headers["Content-Type"] = "application/x-www-form-urlencoded";
         body = request.params.toString();
       }
-      return fetchText(fetchFn, url.toString(), { method: request.method, headers, body, signal }, target);
+      return fetchText(fetchFn, url.toString(), { method: request.method, headers, body, signal }, target, onHeaders);
     },
   };
 }
@@ -164,7 +206,7 @@ export function ampBackend(cluster: AmpClusterConfig, deps: AmpBackendDeps = {})
 
   return {
     target,
-    async send(request, signal) {
+    async send(request, signal, onHeaders) {
       const workspace = await abortable(resolveWorkspaceEndpoint(cluster, { credentials, ampClient: deps.ampClient }), signal);
       target.host = workspace.endpoint.host;
       target.workspaceId = workspace.workspaceId;
@@ -176,7 +218,7 @@ export function ampBackend(cluster: AmpClusterConfig, deps: AmpBackendDeps = {})
           { method: request.method, url, params: request.params, region: cluster.region, date: deps.now ? new Date(deps.now()) : undefined },
           creds,
         );
-        return fetchText(fetchFn, signed.url, { ...signed.init, signal }, target);
+        return fetchText(fetchFn, signed.url, { ...signed.init, signal }, target, onHeaders);
       };
 
       const response = await sendSigned(false);

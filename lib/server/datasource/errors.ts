@@ -266,7 +266,10 @@ const NETWORK_REASONS: Record<string, string> = {
 const RETRYABLE_NETWORK = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED", "UND_ERR_SOCKET", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function networkCode(error: unknown): string {
-  return (error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code ?? "";
+  type Coded = { code?: string; errors?: { code?: string }[] };
+  const cause = (error as { cause?: Coded })?.cause;
+  // Happy eyeballs (IPv4 and IPv6 tried) fails with an AggregateError whose parts carry the codes.
+  return cause?.code ?? cause?.errors?.find((e) => e?.code)?.code ?? (error as Coded)?.code ?? "";
 }
 
 export function isRetryableNetworkError(error: unknown): boolean {
@@ -330,6 +333,14 @@ export function answerTooLarge(target: BackendTarget, limitBytes: number, seenBy
     publicKind: "too_large",
     internal: `${locateTarget(target)}: answer ${declared ? "declared as" : "cut after"} ${seenBytes} bytes, over APISCOPE_MAX_RESPONSE_BYTES=${limitBytes}`,
     hint: "Narrow the time range or pick one API server (instance); the server's limit is APISCOPE_MAX_RESPONSE_BYTES.",
+  });
+}
+
+/** The process is already reading APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES of answers: this one is dropped. */
+export function readingTooMuch(target: BackendTarget, heldBytes: number, budgetBytes: number): BackendError {
+  return new BackendError("throttled", `Too many large answers at once from ${describeTarget(target)}: narrow the range or the instance, or retry in a moment`, {
+    internal: `${locateTarget(target)}: ${heldBytes} bytes of answers in flight, over APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES=${budgetBytes}`,
+    hint: "Retry in a few seconds; narrow the time range or pick one API server (instance) so the answers are smaller.",
   });
 }
 

@@ -133,6 +133,21 @@ describe("a hung backend is waited for once, not by every panel", () => {
     expect(sent).toHaveLength(4);
   });
 
+  it("a backend that answers but is slow to send its body is not hung", async () => {
+    let first = true;
+    const backend: Backend = {
+      target,
+      send(_r, signal, onHeaders) {
+        if (!first) return Promise.resolve(ok());
+        first = false;
+        onHeaders?.(); // status and headers arrived; the body never finishes
+        return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+      },
+    };
+    expect(await failure(callBackend(backend, request, { timeoutMs: 200 }))).toMatchObject({ kind: "timeout" });
+    await callBackend(backend, request, { timeoutMs: 200 }); // sent, not refused
+  });
+
   it("one slow query while others answer is not a hung backend", async () => {
     let n = 0;
     const backend: Backend = {

@@ -100,7 +100,8 @@ export async function callBackend(backend: Backend, request: ApiRequest, options
     const sentAt = now();
     let response: RawResponse;
     try {
-      response = await backend.send(request, signal);
+      // The backend is alive as soon as it starts answering, however long its body then takes.
+      response = await backend.send(request, signal, () => hang.answered(now()));
       hang.answered(now());
     } catch (error) {
       if (timeout.aborted && !(error instanceof DataSourceError)) hang.noAnswer(sentAt, now());

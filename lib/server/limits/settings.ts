@@ -7,6 +7,8 @@ import "server-only";
 export interface LimitSettings {
   /** One backend answer, streamed and cut past this many bytes (APISCOPE_MAX_RESPONSE_BYTES). */
   maxResponseBytes: number;
+  /** All backend answers being read at once, in this process (APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES; at least maxResponseBytes). */
+  maxInflightResponseBytes: number;
   /** One panel's answer to the browser: series over all its queries (APISCOPE_MAX_PANEL_SERIES). */
   maxPanelSeries: number;
   /** One panel's answer to the browser: points over all its series (APISCOPE_MAX_PANEL_POINTS). */
@@ -45,6 +47,7 @@ interface Spec {
 
 const SPECS: Record<keyof LimitSettings, Spec> = {
   maxResponseBytes: { env: "APISCOPE_MAX_RESPONSE_BYTES", default: 16 * MIB, min: 64 * 1024, max: 512 * MIB, integer: true },
+  maxInflightResponseBytes: { env: "APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES", default: 64 * MIB, min: 64 * 1024, max: 4096 * MIB, integer: true },
   maxPanelSeries: { env: "APISCOPE_MAX_PANEL_SERIES", default: 5_000, min: 10, max: 1_000_000, integer: true },
   maxPanelPoints: { env: "APISCOPE_MAX_PANEL_POINTS", default: 600_000, min: 1_000, max: 50_000_000, integer: true },
   maxPanelBytes: { env: "APISCOPE_MAX_PANEL_BYTES", default: 16 * MIB, min: 64 * 1024, max: 512 * MIB, integer: true },
@@ -79,6 +82,7 @@ export function loadLimitSettings(env: Record<string, string | undefined> = proc
   const problems: string[] = [];
   const settings = Object.fromEntries(Object.entries(SPECS).map(([key, spec]) => [key, parse(spec, env[spec.env], problems)])) as unknown as LimitSettings;
   if (settings.backendQueuePerUser > settings.backendQueue) settings.backendQueuePerUser = settings.backendQueue;
+  if (settings.maxInflightResponseBytes < settings.maxResponseBytes) settings.maxInflightResponseBytes = settings.maxResponseBytes;
   return { settings, problems };
 }
 
