@@ -1,15 +1,12 @@
 // The backend bills per sample processed: off-screen panels are not queried, every query is step-aligned
 // and sent once, and the header shows what the last refresh cost.
 import type { Response } from "@playwright/test";
-import { dashboardUrl, expect, panel, test } from "./fixtures";
+import { dashboardUrl, expect, panel, panelsAsked, test } from "./fixtures";
 
 test("panels off screen are not queried until scrolled to", async ({ page, stack }) => {
   const { end } = stack.scenario.timeline;
   const asked = new Set<string>();
-  page.on("request", (r) => {
-    const m = /\/api\/panels\/([^?]+)/.exec(r.url());
-    if (m) asked.add(m[1]!);
-  });
+  page.on("request", (r) => panelsAsked(r.url())?.ids.forEach((id) => asked.add(id)));
   await page.goto(dashboardUrl(stack.app, end - 3600, end));
   await expect(panel(page, "longrunning-per-server")).toHaveAttribute("data-state", "ok");
   expect(asked.has("process")).toBe(false);
@@ -23,7 +20,7 @@ test("every query is step-aligned, sent once, and the header totals the samples 
   const responses: Response[] = [];
   const urls: string[] = [];
   page.on("response", (r) => {
-    if (r.url().includes("/api/panels/")) {
+    if (panelsAsked(r.url())) {
       responses.push(r);
       urls.push(r.url());
     }
@@ -35,11 +32,13 @@ test("every query is step-aligned, sent once, and the header totals the samples 
   expect(new Set(urls).size).toBe(urls.length);
   let total = 0;
   for (const r of responses) {
-    const body = (await r.json()) as {
+    type Body = {
       window: { start: number; end: number; step: number };
       samplesProcessed: number;
       queries: { cached: boolean; readExpr?: string; stats: { samplesProcessed: number } | null }[];
     };
+    const json = (await r.json()) as Body | { panels: Record<string, { data?: Body }> };
+    for (const body of "panels" in json ? Object.values(json.panels).flatMap((p) => (p.data ? [p.data] : [])) : [json]) {
     expect(body.window.start % body.window.step).toBe(0);
     expect(body.window.end % body.window.step).toBe(0);
     // Queries derived from one shared read (same readExpr) cost that read once.
@@ -48,6 +47,7 @@ test("every query is step-aligned, sent once, and the header totals the samples 
     const own = body.queries.filter((q) => !q.readExpr).reduce((n, q) => n + cost(q), 0);
     expect(body.samplesProcessed).toBe(own + [...reads.values()].reduce((a, b) => a + b, 0));
     total += body.samplesProcessed;
+    }
   }
   expect(total).toBeGreaterThan(0);
   await expect(page.getByTestId("samples-total")).toHaveAttribute("data-samples", String(total));

@@ -107,3 +107,14 @@ export async function tooltipAt(page: Page, panelId: string, x: number, y: numbe
   for (const row of await tip.locator("[data-series]").all()) values[(await row.getAttribute("data-series"))!] = Number(await row.getAttribute("data-value"));
   return { time: Number(await tip.getAttribute("data-time")), values };
 }
+
+/**
+ * The panels a request asked for: a batch (`/api/panels?…&p=<id>:<width>…`, what the dashboard sends) or one
+ * panel (`/api/panels/<id>?…`); null for any other request.
+ */
+export function panelsAsked(url: string): { ids: string[]; start: string | null } | null {
+  const u = new URL(url);
+  if (u.pathname === "/api/panels") return { ids: u.searchParams.getAll("p").map((p) => p.split(":")[0]!), start: u.searchParams.get("start") };
+  const m = /^\/api\/panels\/([^/]+)$/.exec(u.pathname);
+  return m ? { ids: [decodeURIComponent(m[1]!)], start: u.searchParams.get("start") } : null;
+}

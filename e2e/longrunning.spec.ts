@@ -1,4 +1,4 @@
-import { chartGeometry, dashboardUrl, expect, panel, scenarioSum, test, tooltipAt } from "./fixtures";
+import { chartGeometry, dashboardUrl, expect, panel, scenarioSum, test, tooltipAt, panelsAsked } from "./fixtures";
 
 const PANEL = "longrunning-per-server";
 const METRIC = "apiserver_longrunning_requests";
@@ -46,7 +46,8 @@ test.describe("Long-running requests per API server", () => {
     const { scenario, app } = stack;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await page.route(`**/api/panels/${PANEL}?**`, async (route) => {
+    // Hold back the batch that carries this panel (and any single-panel request for it).
+    await page.route((url) => panelsAsked(url.href)?.ids.includes(PANEL) ?? false, async (route) => {
       await gate;
       await route.continue();
     });
