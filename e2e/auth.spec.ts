@@ -13,7 +13,7 @@ import { scenarioPrometheus } from "../test-support/fixtures";
 import { startOidcProvider, type RunningOidcProvider } from "../test-support/oidc";
 import { freePort, type RunningPrometheus } from "../test-support/prometheus";
 import type { Scenario } from "../demo/scenario";
-import { panel } from "./fixtures";
+import { panel, panelsAsked } from "./fixtures";
 
 const ROOT = join(__dirname, "..");
 const PANEL = "longrunning-per-server";
@@ -216,7 +216,7 @@ test.describe("APISCOPE_AUTH=oidc", () => {
   test("a permalink opened signed out goes through sign-in and lands on the same panel and range", async ({ page, oidc }) => {
     const { path, from, to } = permalink(oidc);
     const panelRequests: URL[] = [];
-    page.on("request", (r) => r.url().includes(`/api/panels/${PANEL}?`) && panelRequests.push(new URL(r.url())));
+    page.on("request", (r) => panelsAsked(r.url())?.ids.includes(PANEL) && panelRequests.push(new URL(r.url())));
     await page.goto(`${oidc.app.url}${path}`);
     await signInAtProvider(page, oidc, "alice");
     await expect(page).toHaveURL(`${oidc.app.url}${path}`);
