@@ -206,7 +206,9 @@ test.describe("a backend that misbehaves", () => {
     await expect
       .poll(async () => [...(await panelStates(page)).values()].filter((s) => s !== "error").length, { timeout: 20_000, intervals: [200] })
       .toBe(0);
-    await expect(panel(page, "request-rate").getByTestId("panel-error")).toHaveAttribute("data-kind", "throttled");
+    // Throttled, or — when the queued retries outlast the per-query budget — timed out; either way no
+    // more calls than the counts below allow.
+    await expect(panel(page, "request-rate").getByTestId("panel-error")).toHaveAttribute("data-kind", /^(throttled|timeout)$/);
     const throttled = proxy.requests.filter((r) => r.outcome === "status");
     const perQuery = new Map<string, number>();
     for (const r of throttled) perQuery.set(r.key, (perQuery.get(r.key) ?? 0) + 1);
