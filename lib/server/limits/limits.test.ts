@@ -19,6 +19,7 @@ describe("settings", () => {
   it("defaults", () => {
     expect(LIMIT_DEFAULTS).toMatchObject({
       maxResponseBytes: 16 * 1024 * 1024,
+      maxInflightResponseBytes: 48 * 1024 * 1024,
       maxPanelSeries: 5_000,
       maxPanelPoints: 600_000,
       maxPanelBytes: 16 * 1024 * 1024,

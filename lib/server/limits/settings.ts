@@ -47,7 +47,7 @@ interface Spec {
 
 const SPECS: Record<keyof LimitSettings, Spec> = {
   maxResponseBytes: { env: "APISCOPE_MAX_RESPONSE_BYTES", default: 16 * MIB, min: 64 * 1024, max: 512 * MIB, integer: true },
-  maxInflightResponseBytes: { env: "APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES", default: 64 * MIB, min: 64 * 1024, max: 4096 * MIB, integer: true },
+  maxInflightResponseBytes: { env: "APISCOPE_MAX_INFLIGHT_RESPONSE_BYTES", default: 48 * MIB, min: 64 * 1024, max: 4096 * MIB, integer: true },
   maxPanelSeries: { env: "APISCOPE_MAX_PANEL_SERIES", default: 5_000, min: 10, max: 1_000_000, integer: true },
   maxPanelPoints: { env: "APISCOPE_MAX_PANEL_POINTS", default: 600_000, min: 1_000, max: 50_000_000, integer: true },
   maxPanelBytes: { env: "APISCOPE_MAX_PANEL_BYTES", default: 16 * MIB, min: 64 * 1024, max: 512 * MIB, integer: true },
