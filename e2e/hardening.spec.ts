@@ -382,6 +382,29 @@ test.describe("what a request may ask for", () => {
     expect(proxy.requests.filter((r) => r.path.endsWith("/query")).length).toBe(seen);
   });
 
+  test("six loops moving a 32-day window back 30 s at a time: the queries are shared, not one set per request", async () => {
+    const id = "longrunning-per-server";
+    proxy.reset();
+    let requests = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, loop) => {
+        for (let k = 0; k < 10; k++) {
+          const to = end - 30 * (loop * 10 + k);
+          const res = await get(`/api/panels/${id}?cluster=default&start=${to - 32 * 86400}&end=${to}&width=8000`, "looper");
+          expect(res.status).toBe(200);
+          await res.arrayBuffer();
+          requests++;
+        }
+      }),
+    );
+    const queries = proxy.requests.filter((r) => r.query !== "");
+    const distinct = new Set(queries.map((r) => r.key)).size;
+    console.log(`[hardening] cache bypass: ${requests} requests → ${queries.length} backend queries (${distinct} distinct)`);
+    // 60 requests over 30 minutes of shifts: a handful of step-aligned windows, each queried once.
+    expect(queries.length).toBe(distinct);
+    expect(queries.length).toBeLessThanOrEqual(6);
+  });
+
   test("headers: a CSP with a nonce on pages, HSTS behind TLS only, no-store on live API answers and private on past windows", async () => {
     const page = await get("/?from=now-1h&to=now");
     const csp = page.headers.get("content-security-policy") ?? "";
