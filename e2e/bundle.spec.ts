@@ -18,10 +18,8 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-test("no client chunk contains PromQL", async ({}, testInfo) => {
-  // The bundle is one build shared by both projects (prometheus and amp differ only in the backend the
-  // server talks to); reading it twice checks nothing more.
-  test.skip(testInfo.project.name !== "prometheus", "the client bundle is the same build for every project: checked once, in the prometheus project");
+// Runs in the prometheus project only (playwright.config.ts): the bundle is one build for every project.
+test("no client chunk contains PromQL", async () => {
 
   const files = filesUnder(join(NEXT, "static"));
   const js = files.filter((f) => f.endsWith(".js"));
