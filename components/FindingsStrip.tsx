@@ -9,13 +9,10 @@ import type { PanelMeta } from "@/lib/panels/types";
 import { formatTime, type TimeZoneMode } from "@/lib/time-format";
 import { ApiRequestError, getJson } from "./api-client";
 import { AuditQueryBox } from "./AuditQueryBox";
-import type { PanelView } from "./use-panel-data";
+import { viewParams, type PanelView } from "./panel-batcher";
 
 export function findingsUrl(view: PanelView): string {
-  const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)) });
-  if (view.job) p.set("job", view.job);
-  if (view.instance) p.set("instance", view.instance);
-  return `/api/findings?${p}`;
+  return `/api/findings?${viewParams(view)}`;
 }
 
 const SEVERITY_STYLE: Record<Finding["severity"], { color: string; label: string }> = {

@@ -6,12 +6,21 @@
 import { panelBatchResponseSchema, PANEL_BATCH_MAX, type PanelData } from "@/lib/api-schema";
 import { ApiRequestError, getJson } from "./api-client";
 
-export interface BatchView {
+/** What a view's requests name: the cluster, the variables and the range (unix seconds). */
+export interface PanelView {
   cluster: string;
   job: string | null;
   instance: string | null;
   from: number;
   to: number;
+}
+
+/** A view as query parameters, the same for every view-scoped route (batch, findings). */
+export function viewParams(view: PanelView): URLSearchParams {
+  const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)) });
+  if (view.job) p.set("job", view.job);
+  if (view.instance) p.set("instance", view.instance);
+  return p;
 }
 
 interface Pending {
@@ -27,10 +36,8 @@ const GATHER_MS = 8;
 /** Batches a load is split into: progressive paint, and well within six connections. */
 const PARALLEL_BATCHES = 4;
 
-export function batchUrl(view: BatchView, members: { id: string; width: number }[]): string {
-  const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)) });
-  if (view.job) p.set("job", view.job);
-  if (view.instance) p.set("instance", view.instance);
+export function batchUrl(view: PanelView, members: { id: string; width: number }[]): string {
+  const p = viewParams(view);
   for (const m of members) p.append("p", `${m.id}:${m.width}`);
   return `/api/panels?${p}`;
 }
@@ -44,9 +51,9 @@ export function chunks<T>(items: T[]): T[][] {
 }
 
 export function createPanelBatcher(fetchJson: typeof getJson = getJson) {
-  const waiting = new Map<string, { view: BatchView; members: Pending[]; timer: ReturnType<typeof setTimeout> }>();
+  const waiting = new Map<string, { view: PanelView; members: Pending[]; timer: ReturnType<typeof setTimeout> }>();
 
-  async function send(view: BatchView, members: Pending[]) {
+  async function send(view: PanelView, members: Pending[]) {
     const controller = new AbortController();
     let live = members.length;
     for (const m of members) {
@@ -83,7 +90,7 @@ export function createPanelBatcher(fetchJson: typeof getJson = getJson) {
   }
 
   return {
-    load(id: string, view: BatchView, width: number, signal?: AbortSignal): Promise<PanelData> {
+    load(id: string, view: PanelView, width: number, signal?: AbortSignal): Promise<PanelData> {
       return new Promise<PanelData>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
         const key = JSON.stringify([view.cluster, view.job, view.instance, view.from, view.to]);

@@ -1,16 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import type { PanelData } from "@/lib/api-schema";
-import { panelBatcher } from "./panel-batcher";
+import { panelBatcher, type PanelView } from "./panel-batcher";
 
-export interface PanelView {
-  cluster: string;
-  job: string | null;
-  instance: string | null;
-  /** unix seconds */
-  from: number;
-  to: number;
-}
+export type { PanelView };
 
 /** Widths are bucketed so a few pixels of layout change don't become a new query. */
 export function widthBucket(px: number): number {
@@ -32,17 +25,11 @@ export function keyHasView(key: readonly unknown[], view: PanelView): boolean {
   return keyHasScope(key, view) && key[5] === view.from && key[6] === view.to;
 }
 
-export function panelUrl(panelId: string, view: PanelView, width: number): string {
-  const p = new URLSearchParams({ cluster: view.cluster, start: String(Math.floor(view.from)), end: String(Math.ceil(view.to)), width: String(width) });
-  if (view.job) p.set("job", view.job);
-  if (view.instance) p.set("instance", view.instance);
-  return `/api/panels/${encodeURIComponent(panelId)}?${p}`;
-}
 
 export function usePanelData(panelId: string, view: PanelView | null, width: number, enabled: boolean) {
   return useQuery<PanelData>({
     queryKey: view ? panelQueryKey(panelId, view, width) : ["panel", panelId, "pending"],
-    // Sent with the other panels of the view (components/panel-batcher.ts); panelUrl is the single-panel API.
+    // Sent with the other panels of the view (components/panel-batcher.ts).
     queryFn: ({ signal }) => panelBatcher.load(panelId, view!, width, signal),
     enabled: enabled && view !== null,
     // Keep the previous picture on screen while the next range of the same cluster and servers loads:

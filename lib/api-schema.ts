@@ -79,19 +79,32 @@ const requestTime = z.coerce.number().int().nonnegative().max(253_402_300_799);
 /** Label values and ids: printable text, no control characters. */
 const printable = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/, "must be printable text");
 
+const viewEnd = requestTime.refine((v) => v > 0, "must be after 1970-01-01");
+
+/** What every view-scoped request names: the cluster, the job and instance variables, the range. */
+const viewFields = {
+  cluster: printable(100).min(1),
+  job: printable(200).optional(),
+  instance: printable(300).optional(),
+  start: requestTime,
+  end: viewEnd,
+};
+
+/** A view's range: its end after its start, at most 32 days long. */
+function inRange<S extends z.ZodType<{ start: number; end: number }>>(schema: S) {
+  return schema
+    .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
+    .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+}
+
 /** Query parameters of GET /api/panels/<id>: all the state a panel's data depends on. */
-export const panelRequestSchema = z
-  .object({
-    cluster: printable(100).min(1),
-    job: printable(200).optional(),
-    instance: printable(300).optional(),
-    start: requestTime,
-    end: requestTime.refine((v) => v > 0, "must be after 1970-01-01"),
+export const panelRequestSchema = inRange(
+  z.object({
+    ...viewFields,
     /** chart width in pixels: the step is sized to it */
     width: z.coerce.number().int().min(50).max(8000).default(800),
-  })
-  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
-  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+  }),
+);
 export type PanelRequest = z.infer<typeof panelRequestSchema>;
 
 export const clusterSummarySchema = z.object({
@@ -105,10 +118,10 @@ export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
 /** Query parameters of GET /api/targets. */
 export const targetsRequestSchema = z.object({
-  cluster: printable(100).min(1),
-  job: printable(200).optional(),
+  cluster: viewFields.cluster,
+  job: viewFields.job,
   /** unix seconds: jobs and instances as of this moment (the end of the viewed range) */
-  end: requestTime.refine((v) => v > 0, "must be after 1970-01-01").optional(),
+  end: viewEnd.optional(),
 });
 
 export const targetsResponseSchema = z.object({
@@ -179,16 +192,7 @@ export const findingsResponseSchema = z.object({
 export type FindingsResponse = z.infer<typeof findingsResponseSchema>;
 
 /** Query parameters of GET /api/findings: the panel request without a width. */
-export const findingsRequestSchema = z
-  .object({
-    cluster: printable(100).min(1),
-    job: printable(200).optional(),
-    instance: printable(300).optional(),
-    start: requestTime,
-    end: requestTime.refine((v) => v > 0, "must be after 1970-01-01"),
-  })
-  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
-  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+export const findingsRequestSchema = inRange(z.object(viewFields));
 export type FindingsRequest = z.infer<typeof findingsRequestSchema>;
 
 // ── Several panels of one view in one request (GET /api/panels?…&p=<id>:<width>&p=…) ──────────────────
@@ -196,13 +200,9 @@ export type FindingsRequest = z.infer<typeof findingsRequestSchema>;
 /** `p=<panel id>:<chart width>`, one per panel; at most PANEL_BATCH_MAX of them. */
 export const PANEL_BATCH_MAX = 32;
 
-export const panelBatchRequestSchema = z
-  .object({
-    cluster: z.string().min(1).max(100),
-    job: z.string().max(200).optional(),
-    instance: z.string().max(300).optional(),
-    start: z.coerce.number().int().nonnegative(),
-    end: z.coerce.number().int().positive(),
+export const panelBatchRequestSchema = inRange(
+  z.object({
+    ...viewFields,
     p: z
       .array(
         z
@@ -216,9 +216,8 @@ export const panelBatchRequestSchema = z
       )
       .min(1)
       .max(PANEL_BATCH_MAX),
-  })
-  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] })
-  .refine((r) => r.end - r.start <= 32 * 86400, { message: "the range may be at most 32 days", path: ["start"] });
+  }),
+);
 export type PanelBatchRequest = z.infer<typeof panelBatchRequestSchema>;
 
 /** Each panel's answer or its own error: one failing panel never fails the others. */

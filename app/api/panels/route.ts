@@ -1,10 +1,10 @@
 import { type NextRequest } from "next/server";
+import { viewRoute } from "@/lib/server/route";
 import { panelBatchRequestSchema, type ApiError, type PanelBatchResponse } from "@/lib/api-schema";
-import { refuseUnlessAllowed } from "@/lib/server/auth/guard";
 import { panelsData } from "@/lib/server/dashboard";
 import { errorResponse, panelCacheControl } from "@/lib/server/http";
 import { emptyPanels } from "@/lib/server/limits/empty-window";
-import { admitRequest, boundView, checkBatchBytes, checkPanelSize, isFutureWindow } from "@/lib/server/limits/guard";
+import { boundView, checkBatchBytes, checkPanelSize, isFutureWindow } from "@/lib/server/limits/guard";
 
 export const dynamic = "force-dynamic";
 
@@ -14,14 +14,9 @@ export const dynamic = "force-dynamic";
  * answer or its own error.
  */
 export async function GET(req: NextRequest) {
-  const refused = await refuseUnlessAllowed(req, req.nextUrl.searchParams.get("cluster"));
-  if (refused) return refused;
-  // This user's request and samples budgets (one request per panel of the batch); the work below is
-  // queued and charged to them.
-  const admitted = await admitRequest(req, req.nextUrl.searchParams.getAll("p").length);
-  if (admitted instanceof Response) return admitted;
-  return admitted.run(async () => {
-    try {
+  return viewRoute(
+    req,
+    async () => {
       const sp = req.nextUrl.searchParams;
       const params = boundView(panelBatchRequestSchema.parse({ ...Object.fromEntries(sp), p: sp.getAll("p") }));
       const results = isFutureWindow(params.start, Date.now() / 1000) ? emptyPanels(params) : await panelsData(params, req.signal);
@@ -40,10 +35,9 @@ export async function GET(req: NextRequest) {
         }
       }
       return json({ panels }, panelCacheControl(windowEnd, Date.now() / 1000));
-    } catch (err) {
-      return errorResponse(err);
-    }
-  });
+    },
+    req.nextUrl.searchParams.getAll("p").length,
+  );
 }
 
 /**
