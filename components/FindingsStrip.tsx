@@ -55,6 +55,13 @@ export function FindingsStrip({ view, state, panels, onExpand, onShowPanel, perm
       ) : data.findings.filter((f) => f.severity !== "info").length === 0 ? (
         <NoProblems data={data} />
       ) : null}
+      {data && state.finding && !data.findings.some((f) => f.id === state.finding) && (
+        // A link names a finding the rules no longer raise here (its numbers moved under a threshold, or the
+        // window or cluster changed): say so rather than silently show another.
+        <div role="status" data-testid="finding-missing" style={{ fontSize: 12, color: "var(--muted)", margin: "2px 0 4px" }}>
+          The finding this link names ({state.finding}) is not raised over this range and cluster; the findings below are this view&apos;s.
+        </div>
+      )}
       {data && data.findings.length > 0 && (
         <ol style={{ listStyle: "none", margin: 0, padding: 0 }}>
           {data.findings.map((f, i) => (

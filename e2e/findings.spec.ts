@@ -83,5 +83,13 @@ test.describe("findings", () => {
     const url = new URL(page.url());
     expect(Number(url.searchParams.get("to"))).toBeLessThanOrEqual(end * 1000);
     expect(Number(url.searchParams.get("from"))).toBeGreaterThan((end - 6 * 3600) * 1000);
+    await expect(page.getByTestId("finding-missing")).toHaveCount(0);
+  });
+
+  test("a link naming a finding this range does not raise says so, and still shows the range's findings", async ({ page, stack }) => {
+    const { end } = stack.scenario.timeline;
+    await page.goto(dashboardUrl(stack.app, end - 3 * 3600, end, { finding: "asymmetric:10.9.9.9:443" }));
+    await expect(page.getByTestId("finding-missing")).toContainText("asymmetric:10.9.9.9:443", { timeout: 30_000 });
+    await expect(page.getByTestId("finding").first()).toHaveAttribute("data-cause", "list-storm");
   });
 });

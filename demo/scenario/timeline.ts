@@ -92,9 +92,13 @@ export function fixProgress(tl: Timeline, t: number): number {
   return ramp(t, tl.stormEnd, STORM.rolloutSeconds);
 }
 
-/** Before the restart clients are spread evenly; afterwards the restarted server only slowly wins clients back. */
+/**
+ * Before the restart clients are spread evenly; afterwards the restarted server only slowly wins clients back.
+ * The hot server ends with 1.7× the others' mean: skewed, but clearly under the asymmetric-load finding's 2×
+ * (at exactly 2× the finding would come and go with the time of day the demo starts at).
+ */
 const SHARE_BEFORE: Record<Role, number> = { hot: 0.34, middle: 0.33, light: 0.33 };
-const SHARE_AFTER: Record<Role, number> = { hot: 0.5, middle: 0.34, light: 0.16 };
+const SHARE_AFTER: Record<Role, number> = { hot: 0.46, middle: 0.36, light: 0.18 };
 /** Seconds for the restarted server to win back its (smaller) share of client connections. */
 const REBALANCE_SECONDS = 600;
 
