@@ -1,5 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FRESHNESS_SECONDS, readCacheSettings } from "./shared-cache";
+import { DEFAULT_FRESHNESS_SECONDS, loadShared, readCacheSettings, type SharedCache, type SharedHit } from "./shared-cache";
+
+/** A shared cache in memory whose `beforeLock` hook lets a test act between a caller's GET and its lock. */
+function memoryShared(beforeLock: () => void = () => {}) {
+  const values = new Map<string, SharedHit>();
+  const locks = new Set<string>();
+  const cache: SharedCache = {
+    get: async (key) => values.get(key),
+    set: async (key, value, ttlMs) => void values.set(key, { value, ttlMs }),
+    lock: async (key) => {
+      beforeLock();
+      if (locks.has(key)) return { state: "held" };
+      locks.add(key);
+      return { state: "acquired", lock: { release: async () => void locks.delete(key) } };
+    },
+    peek: async (key) => values.get(key) ?? (locks.has(key) ? "locked" : "free"),
+    close: async () => {},
+  };
+  return { cache, values, locks };
+}
+
+describe("loadShared", () => {
+  const options = { lockMs: 1000, waitMs: 1000, ttlMs: () => 5000, revive: (v: unknown) => v as number, signal: new AbortController().signal };
+
+  it("a result stored by another instance between our miss and our lock is used, not queried again", async () => {
+    const mem = memoryShared(() => mem.values.set("q", { value: 42, ttlMs: 4000 }));
+    let loads = 0;
+    const got = await loadShared(mem.cache, "q", options, async () => ++loads);
+    expect(got).toEqual({ value: 42, source: "shared", ttlMs: 4000 });
+    expect(loads).toBe(0);
+    expect(mem.locks.size).toBe(0); // the lock taken for nothing is released
+  });
+
+  it("a miss takes the lock, loads once, stores the result for the others and releases", async () => {
+    const mem = memoryShared();
+    let loads = 0;
+    const got = await loadShared(mem.cache, "q", options, async () => ++loads);
+    expect(got).toEqual({ value: 1, source: "loaded" });
+    expect(loads).toBe(1);
+    expect(mem.values.get("q")).toEqual({ value: 1, ttlMs: 5000 });
+    expect(mem.locks.size).toBe(0);
+  });
+});
 
 describe("cache settings from the environment", () => {
   const read = (env: Record<string, string | undefined>) => {

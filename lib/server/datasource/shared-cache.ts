@@ -4,7 +4,8 @@
 // identical queries from different instances go to the backend once:
 //
 //   1. GET the result: another instance may have it.
-//   2. Else take the in-flight lock (SET NX PX): the winner queries the backend, stores the result, releases.
+//   2. Else take the in-flight lock (SET NX PX): the winner looks once more (a holder may have stored its
+//      result and released between our GET and our lock), else queries the backend, stores the result, releases.
 //   3. The others poll for the result with a short backoff, bounded by the query timeout; if the lock is
 //      released without a result (the holder failed) or expires (it died), they take the lock themselves,
 //      and past their deadline they query the backend without it.
@@ -100,7 +101,16 @@ export async function loadShared<T>(shared: SharedCache | undefined, key: string
     options.signal.throwIfAborted();
     const attempt = now() >= deadline ? ({ state: "unavailable" } as const) : await shared.lock(key, options.lockMs);
     if (attempt.state !== "held") {
-      // Ours (or no shared cache to coordinate through, or we waited long enough): query the backend.
+      // Ours (or no shared cache to coordinate through, or we waited long enough): query the backend —
+      // unless the holder we just missed stored its result and released between our GET and our lock.
+      if (attempt.state === "acquired") {
+        const late = await shared.get(key);
+        const stored = late && revived(late, options.revive);
+        if (stored) {
+          await attempt.lock.release();
+          return stored;
+        }
+      }
       try {
         const value = await load();
         await shared.set(key, value, options.ttlMs(value));
