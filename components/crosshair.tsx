@@ -25,10 +25,10 @@ function subscribe(l: Listener): () => void {
 }
 
 /** `enabled: false` (sparklines) keeps a constant snapshot, so a pointer move does not re-render them. */
-export function useCrosshairTime(enabled = true): number | null {
-  return useSyncExternalStore(subscribe, () => (enabled ? crosshairTime : null), () => null);
+export function useCrosshairTime(): number | null {
+  return useSyncExternalStore(subscribe, () => crosshairTime, () => null);
 }
 
-export function useCrosshairSource(enabled = true): string | null {
-  return useSyncExternalStore(subscribe, () => (enabled ? crosshairSource : null), () => null);
+export function useCrosshairSource(): string | null {
+  return useSyncExternalStore(subscribe, () => crosshairSource, () => null);
 }

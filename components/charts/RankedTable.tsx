@@ -11,7 +11,7 @@ import { useChartFrame } from "../chart-frame";
 import type { ChartProps } from "./registry";
 import { labelsKey } from "./series-lines";
 import { colorAt } from "./palette";
-import { TimeSeriesChart } from "./TimeSeriesChart";
+import { Sparkline } from "./Sparkline";
 
 const SPARK_COLUMN = 0.3;
 
@@ -29,7 +29,7 @@ function rowAuditQuery(rowAudit: NonNullable<RankedTableOptions["rowAudit"]>, ta
   return auditQuery(target, filter, data.window.start, data.window.end);
 }
 
-export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
+export function RankedTable({ panel, data }: ChartProps<"ranked-table">) {
   const rank = panel.options;
   const [auditRow, setAuditRow] = useState<string | null>(null);
   const audit = rank.rowAudit && data.audit ? { templates: rank.rowAudit, target: data.audit } : null;
@@ -84,7 +84,7 @@ export function RankedTable({ panel, data, tz }: ChartProps<"ranked-table">) {
               {sparkQuery && (
                 <td>
                   {spark && (
-                    <TimeSeriesChart id={`${panel.id}-row-${i}`} lines={[{ key: "v", name: "", color: colorAt(i), points: spark }]} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={28} width={sparkWidth} compact />
+                    <Sparkline id={`${panel.id}-row-${i}`} lines={[{ key: "v", color: colorAt(i), points: spark }]} start={data.window.start} end={data.window.end} height={28} width={sparkWidth} />
                   )}
                 </td>
               )}

@@ -6,7 +6,7 @@ import type { PanelMetaOf, Unit } from "@/lib/panels/types";
 import { limitFor } from "./limits";
 import type { ChartProps } from "./registry";
 import { lastValue, linesFor, peak } from "./series-lines";
-import { TimeSeriesChart } from "./TimeSeriesChart";
+import { Sparkline } from "./Sparkline";
 
 interface Reading {
   label: string;
@@ -41,7 +41,7 @@ function readings(panel: PanelMetaOf<"stat">, data: PanelData): Reading[] {
   return out;
 }
 
-export function StatTile({ panel, data, tz }: ChartProps<"stat">) {
+export function StatTile({ panel, data }: ChartProps<"stat">) {
   const list = readings(panel, data);
   const [main, ...rest] = list;
   const { lines } = linesFor(data.queries.slice(0, 1), 4);
@@ -70,7 +70,7 @@ export function StatTile({ panel, data, tz }: ChartProps<"stat">) {
           ))}
         </div>
       )}
-      <TimeSeriesChart id={`${panel.id}-spark`} lines={lines} unit={panel.unit} start={data.window.start} end={data.window.end} tz={tz} height={40} compact />
+      <Sparkline id={`${panel.id}-spark`} lines={lines} start={data.window.start} end={data.window.end} height={40} />
     </div>
   );
 }

@@ -30,26 +30,25 @@ export interface TimeSeriesChartProps {
   height?: number;
   thresholds?: { value: number; label: string; color?: string }[];
   onZoom?: (from: number, to: number) => void;
-  /** sparkline mode: no axes, no tooltip, no zoom */
-  compact?: boolean;
-  /**
-   * Width in CSS px, overriding the frame's (useChartFrame().width): for a chart that gets only part
-   * of the frame, such as a sparkline in a table column.
-   */
-  width?: number;
 }
 
 type Row = Record<string, number | null> & { t: number };
 
 /**
  * A point with no neighbour draws no line segment; without a dot a short event (one step of queueing, an
- * APIService down for a minute) would be in the legend but invisible on the chart.
+ * APIService down for a minute) would be in the legend but invisible on the chart. `false` for a line with
+ * no such point: recharts then renders no per-point element at all.
  */
-function isolatedDot(rows: Row[], key: string, color: string, p: { index?: number; cx?: number; cy?: number }) {
-  const i = p.index ?? -1;
+function isolatedDots(rows: Row[], key: string, color: string) {
   const has = (j: number) => rows[j]?.[key] !== undefined && rows[j]?.[key] !== null;
-  if (i < 0 || !has(i) || has(i - 1) || has(i + 1) || p.cx === undefined || p.cy === undefined) return <g key={`${key}-${i}`} />;
-  return <circle key={`${key}-${i}`} cx={p.cx} cy={p.cy} r={2.5} fill={color} />;
+  const isolated = new Set<number>();
+  for (let i = 0; i < rows.length; i++) if (has(i) && !has(i - 1) && !has(i + 1)) isolated.add(i);
+  if (isolated.size === 0) return false;
+  return (p: { index?: number; cx?: number; cy?: number }) => {
+    const i = p.index ?? -1;
+    if (!isolated.has(i) || p.cx === undefined || p.cy === undefined) return <g key={`${key}-${i}`} />;
+    return <circle key={`${key}-${i}`} cx={p.cx} cy={p.cy} r={2.5} fill={color} />;
+  };
 }
 
 /** One row per timestamp with a column per line: the shape recharts wants. */
@@ -102,17 +101,18 @@ const tooltipStyle: CSSProperties = {
   boxShadow: "0 2px 8px rgba(0,0,0,.2)",
 };
 
-export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom, compact = false, width: widthOverride }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220, thresholds = [], onZoom }: TimeSeriesChartProps) {
   const frame = useChartFrame();
   const { theme } = frame;
-  const width = Math.max(0, widthOverride ?? frame.width);
+  const width = Math.max(0, frame.width);
   const rows = useMemo(() => toRows(lines), [lines]);
-  const crosshair = useCrosshairTime(!compact);
-  const crosshairSource = useCrosshairSource(!compact);
+  const dots = useMemo(() => new Map(lines.map((l) => [l.key, isolatedDots(rows, l.key, l.color)])), [lines, rows]);
+  const crosshair = useCrosshairTime();
+  const crosshairSource = useCrosshairSource();
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
   // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.
-  const ticks = useMemo(() => (compact ? undefined : timeTicks(start, end, Math.max(width - 90, 100), 80, tz)), [compact, start, end, width, tz]);
+  const ticks = useMemo(() => timeTicks(start, end, Math.max(width - 90, 100), 80, tz), [start, end, width, tz]);
 
   const label = (s: { activeLabel?: unknown }) => (typeof s?.activeLabel === "number" ? s.activeLabel : Number(s?.activeLabel));
 
@@ -122,21 +122,19 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
         width={width}
         height={height}
         data={rows}
-        margin={compact ? { top: 2, right: 2, bottom: 2, left: 2 } : { top: 8, right: 12, bottom: 0, left: 4 }}
+        margin={{ top: 8, right: 12, bottom: 0, left: 4 }}
         onMouseMove={(s) => {
-          if (compact) return;
           const t = label(s as { activeLabel?: unknown });
           if (!Number.isFinite(t)) return;
           setCrosshair(t, id);
           if (drag) setDrag({ from: drag.from, to: t });
         }}
         onMouseLeave={() => {
-          if (compact) return;
           setCrosshair(null, null);
           setDrag(null);
         }}
         onMouseDown={(s) => {
-          if (compact || !onZoom) return;
+          if (!onZoom) return;
           const t = label(s as { activeLabel?: unknown });
           if (Number.isFinite(t)) setDrag({ from: t, to: t });
         }}
@@ -145,14 +143,13 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
           setDrag(null);
         }}
       >
-        {!compact && <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" vertical={false} />}
+        <CartesianGrid stroke={theme.grid} strokeDasharray="3 3" vertical={false} />
         <XAxis
           dataKey="t"
           type="number"
           scale="time"
           domain={[start, end]}
           allowDataOverflow
-          hide={compact}
           tickFormatter={tickFormat}
           ticks={ticks}
           stroke={theme.muted}
@@ -160,21 +157,18 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
           minTickGap={20}
         />
         <YAxis
-          hide={compact}
           width={72}
           stroke={theme.muted}
           fontSize={11}
           tickFormatter={(v: number) => formatValue(v, unit)}
           domain={[0, "auto"]}
         />
-        {!compact && (
-          <Tooltip
-            content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} theme={theme} />}
-            isAnimationActive={false}
-            cursor={{ stroke: theme.muted, strokeWidth: 1 }}
-            wrapperStyle={{ zIndex: 10 }}
-          />
-        )}
+        <Tooltip
+          content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} theme={theme} />}
+          isAnimationActive={false}
+          cursor={{ stroke: theme.muted, strokeWidth: 1 }}
+          wrapperStyle={{ zIndex: 10 }}
+        />
         {thresholds.map((th) => (
           <ReferenceLine
             key={th.label}
@@ -182,7 +176,7 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
             stroke={th.color ?? theme.bad}
             strokeDasharray="6 4"
             ifOverflow="extendDomain"
-            label={compact ? undefined : { value: th.label, position: "insideTopRight", fill: theme.muted, fontSize: 11 }}
+            label={{ value: th.label, position: "insideTopRight", fill: theme.muted, fontSize: 11 }}
           />
         ))}
         {lines.map((l) => (
@@ -191,14 +185,14 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
             dataKey={l.key}
             name={l.name}
             stroke={l.color}
-            strokeWidth={compact ? 1.25 : 1.5}
+            strokeWidth={1.5}
             strokeDasharray={l.dashed ? "4 3" : undefined}
-            dot={(p: { index?: number; cx?: number; cy?: number }) => isolatedDot(rows, l.key, l.color, p)}
+            dot={dots.get(l.key) ?? false}
             isAnimationActive={false}
             connectNulls={false}
           />
         ))}
-        {crosshair !== null && crosshairSource !== id && !compact && crosshair >= start && crosshair <= end && (
+        {crosshair !== null && crosshairSource !== id && crosshair >= start && crosshair <= end && (
           <ReferenceLine x={crosshair} stroke={theme.accent} strokeWidth={1} className="apiscope-crosshair" />
         )}
         {drag && drag.from !== drag.to && <ReferenceArea x1={drag.from} x2={drag.to} fill={theme.accent} fillOpacity={0.15} />}
