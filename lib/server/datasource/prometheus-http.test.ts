@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BackendTarget } from "./errors";
 import {
+  fastRangeBody,
   instantQueryRequest,
   labelNamesRequest,
   labelValuesRequest,
@@ -9,6 +10,7 @@ import {
   parseSeries,
   parseStrings,
   rangeQueryRequest,
+  schemaRangeBody,
   seriesRequest,
 } from "./prometheus-http";
 import { DataSourceError } from "./types";
@@ -110,5 +112,45 @@ describe("parsing", () => {
     );
     expect(() => parseRangeResult(ok({ resultType: "vector", result: [] }), target)).toThrow(expect.objectContaining({ kind: "bad_response", message: expect.stringMatching(/data\.resultType/) }));
     expect(() => parseStrings(ok({ not: "a list" }), target)).toThrow(expect.objectContaining({ kind: "bad_response" }));
+  });
+});
+
+describe("the range answer's fast path", () => {
+  const matrix = (result: unknown, extra: Record<string, unknown> = {}) => ({ status: "success", data: { resultType: "matrix", result, ...extra } });
+  const accepted = [
+    matrix([{ metric: { verb: "GET", le: "+Inf" }, values: [[1, "1.5"], [2, "NaN"], [3, "+Inf"], [4, "-Inf"], [5, "1e3"], [6, " 7 "]] }], { stats: { timings: { x: 1 }, samples: { totalQueryableSamples: 42, peakSamples: 7 } } }),
+    matrix([{ metric: {}, histograms: [[1, { count: "1" }]] }]), // a native-histogram-only series: no values
+    matrix([], { stats: { timings: {} } }),
+    matrix([{ metric: { a: "b" }, values: [], extra: true }]),
+    { ...matrix([{ metric: { a: "b" }, values: [[1, "0"]] }]), warnings: ["careful"], infos: ["x"] },
+  ];
+  const refused = [
+    matrix([{ metric: {}, values: [[1, "x"]] }]),
+    matrix([{ metric: {}, values: [[1, ""]] }]),
+    matrix([{ metric: {}, values: [["1", "1"]] }]),
+    matrix([{ metric: {}, values: [[1, 1]] }]),
+    matrix([{ metric: {}, values: [[1, "1", "extra"]] }]),
+    matrix([{ metric: { a: 1 }, values: [] }]),
+    matrix([{ values: [] }]),
+    matrix([{ metric: {}, values: null }]),
+    matrix([{ metric: {}, values: [] }], { stats: { samples: { peakSamples: 1 } } }),
+    { ...matrix([]), warnings: [1] },
+    { status: "success", data: { resultType: "vector", result: [] } },
+    { status: "error", error: "boom" },
+  ];
+
+  it("accepts what the schema accepts, with the same output", () => {
+    for (const json of accepted) {
+      const schema = schemaRangeBody(json);
+      expect(schema.success, JSON.stringify(json)).toBe(true);
+      expect(fastRangeBody(json)).toEqual(schema.data);
+    }
+  });
+
+  it("leaves everything else to the schema, which refuses it", () => {
+    for (const json of refused) {
+      expect(fastRangeBody(json), JSON.stringify(json)).toBeNull();
+      expect(schemaRangeBody(json).success, JSON.stringify(json)).toBe(false);
+    }
   });
 });

@@ -176,8 +176,63 @@ function toStats(value: z.output<typeof stats>): QueryStats | null {
     : { samplesProcessed: samples.totalQueryableSamples, peakSamples: samples.peakSamples };
 }
 
+type RangeBody = z.output<typeof rangeEnvelope>;
+
+/** What the schema makes of a range answer (the tests hold the fast path to it). */
+export const schemaRangeBody = (json: unknown) => rangeEnvelope.safeParse(json);
+
+/** A sample value as `sampleValue` reads it, or undefined where the schema would refuse it. */
+function fastSampleValue(text: unknown): number | null | undefined {
+  if (typeof text !== "string") return undefined;
+  if (NON_FINITE.has(text)) return null;
+  const value = Number(text);
+  return text.trim() === "" || Number.isNaN(value) ? undefined : value;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * `rangeEnvelope` checked by a plain loop, giving the same output; null for anything it does not accept,
+ * which then goes through the schema (the one definition of the shape, and the one that says what is
+ * wrong). Measured: zod over a 10 MB matrix (5,000 series × 61 points, a merged histogram read) takes
+ * 0.4–0.7 s on top of JSON.parse's 0.13 s; this loop takes a few tens of ms.
+ */
+export function fastRangeBody(json: unknown): RangeBody | null {
+  if (!isRecord(json) || json.status !== "success" || !isRecord(json.data) || json.data.resultType !== "matrix" || !Array.isArray(json.data.result)) return null;
+  const { warnings, data } = json;
+  if (warnings !== undefined && !(Array.isArray(warnings) && warnings.every((w) => typeof w === "string"))) return null;
+  const samples = isRecord(data.stats) ? data.stats.samples : undefined;
+  if (data.stats !== undefined && !isRecord(data.stats)) return null;
+  if (samples !== undefined && !(isRecord(samples) && typeof samples.totalQueryableSamples === "number" && (samples.peakSamples === undefined || typeof samples.peakSamples === "number"))) return null;
+  const result: RangeBody["data"]["result"] = [];
+  for (const series of data.result as unknown[]) {
+    if (!isRecord(series) || !isRecord(series.metric)) return null;
+    for (const key in series.metric) if (typeof series.metric[key] !== "string") return null;
+    const raw = series.values === undefined ? [] : series.values;
+    if (!Array.isArray(raw)) return null;
+    const values: [number, number | null][] = new Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const point: unknown = raw[i];
+      if (!Array.isArray(point) || point.length !== 2 || typeof point[0] !== "number") return null;
+      const value = fastSampleValue(point[1]);
+      if (value === undefined) return null;
+      values[i] = [point[0], value];
+    }
+    result.push({ metric: series.metric as Record<string, string>, values });
+  }
+  const stats = samples === undefined ? (data.stats === undefined ? undefined : {}) : { samples: samples as { totalQueryableSamples: number; peakSamples?: number } };
+  return { status: "success", data: { resultType: "matrix", result, stats }, warnings: warnings as string[] | undefined };
+}
+
 export function parseRangeResult(response: RawResponse, target: BackendTarget): RangeResult {
-  const body = parseBody(rangeEnvelope, response, target);
+  const fast = (() => {
+    try {
+      return fastRangeBody(JSON.parse(response.body));
+    } catch {
+      return null; // not JSON: parseBody says so
+    }
+  })();
+  const body = fast ?? parseBody(rangeEnvelope, response, target);
   return deepFreeze({
     series: body.data.result.map((series) => ({ labels: series.metric, points: series.values })),
     stats: toStats(body.data.stats),
