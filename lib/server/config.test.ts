@@ -37,11 +37,11 @@ const prom = { id: "prod", name: "Production", kind: "prometheus", url: "http://
 const amp = { id: "eks", name: "EKS", kind: "amp", region: "us-east-1", workspaceId: "ws-abc" };
 
 describe("env-var configuration", () => {
-  it("APISCOPE_PROMETHEUS_URL alone: one cluster named after the host", () => {
+  it("APISCOPE_PROMETHEUS_URL alone: one cluster named \"Prometheus\", never after the backend's host (the name reaches the browser)", () => {
     expect(load({ APISCOPE_PROMETHEUS_URL: "http://prometheus.monitoring:9090/" })).toEqual([
       {
         id: "default",
-        name: "prometheus.monitoring:9090",
+        name: "Prometheus",
         kind: "prometheus",
         url: "http://prometheus.monitoring:9090",
         auth: { type: "none" },

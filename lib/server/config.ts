@@ -363,7 +363,8 @@ function prometheusClusterFromEnv(value: (name: string) => string | undefined) {
     : username
       ? { type: "basic", usernameEnv: "APISCOPE_PROMETHEUS_USERNAME", passwordEnv: "APISCOPE_PROMETHEUS_PASSWORD" }
       : { type: "none" };
-  return { kind: "prometheus", ...commonFromEnv(value, safeUrl(url)?.host || url), url, auth };
+  // Not the URL's host: the name is shown in the browser, which never learns where the backend is.
+  return { kind: "prometheus", ...commonFromEnv(value, "Prometheus"), url, auth };
 }
 
 function ampClusterFromEnv(value: (name: string) => string | undefined) {
