@@ -44,10 +44,12 @@ export function useDashboardView(initialClusters?: ClusterSummary[]) {
   const job = targets.data?.job ?? null;
   const instance = state.instance && targets.data?.instances.includes(state.instance) ? state.instance : null;
   // Panels do not wait for the targets: the server resolves the job itself (the URL's, else the default),
-  // so the view carries what the URL asked for; an instance the targets do not know is dropped once they
-  // arrive (the notice below says so).
+  // so the view carries what the URL asked for. Except with an instance in the URL: one the targets do not
+  // know (an old permalink's server, since replaced) would make every panel a 400 until they arrive, so
+  // those views wait for the targets, which drop it (the notice below says so).
+  const waitForTargets = state.instance !== null && !targets.data && !targets.error;
   const viewInstance = targets.data ? instance : state.instance;
-  const view: PanelView | null = clusterId ? { cluster: clusterId, job: state.job, instance: viewInstance, from: range.from, to: range.to } : null;
+  const view: PanelView | null = clusterId && !waitForTargets ? { cluster: clusterId, job: state.job, instance: viewInstance, from: range.from, to: range.to } : null;
 
   const allNotices = [
     ...notices,

@@ -156,6 +156,20 @@ test("malformed URLs render the dashboard with a notice, never an error page", a
   expect(dialogs).toBe(0);
 });
 
+test("a permalink naming an API server that is gone shows every server's data with a notice, and never asks for the gone one", async ({ page, stack }) => {
+  const { end } = stack.scenario.timeline;
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/panels")) asked.push(r.url());
+  });
+  await page.goto(dashboardUrl(stack.app, end - 3600, end, { instance: "10.9.9.9:443" }));
+  await expect(page.getByTestId("url-notice")).toContainText('Instance "10.9.9.9:443" is not an API server of this job');
+  await expect(panel(page, "request-rate")).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
+  await expect(page.getByTestId("panel-error")).toHaveCount(0);
+  expect(asked.length).toBeGreaterThan(0);
+  expect(asked.filter((u) => u.includes("10.9.9.9"))).toEqual([]);
+});
+
 test("CSV of a panel matches the values its query returns", async ({ page, stack }) => {
   const { end } = stack.scenario.timeline;
   const from = end - 3600;
