@@ -85,7 +85,9 @@ export function assertAuthAtStartup(): AuthSettings {
     process.exit(1);
   }
   for (const notice of decision.notices) console.warn(notice);
-  if (decision.settings.proxy && decision.settings.proxy.trustedProxies.length > 0) installPeerHook();
+  // Always, and before the first request: trusted-proxy checks need the socket peer, and so do the per-client
+  // limits of signed-out callers (installed lazily, the first request would be counted as "ip:unknown").
+  installPeerHook();
   return decision.settings;
 }
 
