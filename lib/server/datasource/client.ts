@@ -21,7 +21,9 @@ import {
   instantQueryRequest,
   labelNamesRequest,
   labelValuesRequest,
+  metadataRequest,
   parseInstantResult,
+  parseMetadata,
   parseRangeResult,
   parseSeries,
   parseStrings,
@@ -33,7 +35,7 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
-import type { InstantResult, Labels, PrometheusApi, RangeQuery, RangeResult } from "./types";
+import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult } from "./types";
 
 /** Seams for tests; production uses the defaults. */
 export interface ClientDeps {
@@ -97,6 +99,11 @@ function reviveInstant(value: unknown): InstantResult {
 function reviveList<T>(value: unknown): T[] {
   if (!Array.isArray(value)) throw new Error("not a list");
   return freezeShared(value as T[]);
+}
+
+function reviveMetadata(value: unknown): MetricMetadata {
+  if (!isRecord(value)) throw new Error("not metadata");
+  return freezeShared(value as MetricMetadata);
 }
 
 function reviveExtents(value: unknown, step: number): ExtentSet | undefined {
@@ -202,6 +209,10 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
     },
     async labelValues(q) {
       return (await call(labelValuesRequest(q), q.end, parseStrings, reviveList<string>, q.signal)).value;
+    },
+    async metadata(q) {
+      // Metadata describes what is scraped now: cached like an answer for a window ending now.
+      return (await call(metadataRequest(q), now() / 1000, parseMetadata, reviveMetadata, q.signal)).value;
     },
   };
 }
