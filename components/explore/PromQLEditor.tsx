@@ -60,7 +60,7 @@ export function PromQLEditor({ value, onChange, onRun, scope, syntaxError, label
           syntaxHighlighting(defaultHighlightStyle),
           EditorView.lineWrapping,
           editorTheme,
-          placeholder("PromQL, e.g. sum by (verb) (rate(apiserver_request_total[5m]))"),
+          placeholder("PromQL, e.g. rate(apiserver_request_total[5m])"),
           EditorView.contentAttributes.of({ "aria-label": label, "data-testid": "promql-input" }),
           language.current.of([]),
           // Above the completion keymap: Enter runs unless a completion is open (completionKeymap takes it then).

@@ -2,14 +2,13 @@
 // The explorer's view: the dashboard's URL state, clock and cluster list (so the shared Header's time and
 // cluster pickers work unchanged), plus the queries, step and tab of lib/explore-state.ts. No targets:
 // the explorer runs expressions as written, not within a job.
-import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
-import { clustersResponseSchema, type ClusterSummary } from "@/lib/api-schema";
+import type { ClusterSummary } from "@/lib/api-schema";
 import type { DashboardState } from "@/lib/dashboard-state";
 import { parseExploreParams, serializeExploreState, type ExploreState } from "@/lib/explore-state";
 import { resolveRange } from "@/lib/time-range";
-import { getJson } from "../api-client";
+import { useClusterChoice } from "../use-cluster-choice";
 import type { DashboardView } from "../use-dashboard-view";
 import { useNow } from "../use-now";
 
@@ -36,15 +35,7 @@ export function useExploreView(initialClusters?: ClusterSummary[]) {
     writeUrl({ ...current, step, view: { ...current.view, ...patch } }, mode);
   }, []);
 
-  const clusters = useQuery({
-    queryKey: ["clusters"],
-    queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal),
-    initialData: initialClusters ? { clusters: initialClusters } : undefined,
-    staleTime: Infinity,
-  });
-  const clusterList = clusters.data?.clusters ?? [];
-  const known = state.view.cluster !== null && clusterList.some((c) => c.id === state.view.cluster);
-  const clusterId = known ? state.view.cluster : (clusterList[0]?.id ?? null);
+  const clusters = useClusterChoice(state.view.cluster, initialClusters);
 
   const header: DashboardView = {
     state: state.view,
@@ -53,16 +44,16 @@ export function useExploreView(initialClusters?: ClusterSummary[]) {
     now,
     refreshNow,
     lastUpdated,
-    clusters: clusterList,
-    clusterId,
-    clusterName: clusterList.find((c) => c.id === clusterId)?.name ?? null,
+    clusters: clusters.clusters,
+    clusterId: clusters.clusterId,
+    clusterName: clusters.clusterName,
     targets: null,
     view: null,
     viewError: (clusters.error ?? undefined) as unknown,
     notices: [
       ...notices,
       ...(range.notice ? [range.notice] : []),
-      ...(state.view.cluster && clusters.data && !known ? [`There is no cluster "${state.view.cluster}" configured here; showing ${clusterList[0]?.name ?? "the first one"}.`] : []),
+      ...(clusters.notice ? [clusters.notice] : []),
     ],
     onZoom: (from: number, to: number) => update({ from: String(Math.floor(from) * 1000), to: String(Math.ceil(to) * 1000) }),
   };
