@@ -153,6 +153,15 @@ function overBudget(processed: number, left: number): LimitError {
   );
 }
 
+function refusedByBudget(left: number): LimitError {
+  const perMinute = limitSettings().samplesPerMinute;
+  return new LimitError(
+    "rate_limited",
+    `Over your sample budget: the backend refused this query before running it, as it would process more than the ${left.toLocaleString("en-US")} samples left of your ${perMinute.toLocaleString("en-US")} per minute (nothing was billed)`,
+    { hint: "Narrow the time range, raise the step or select fewer series, then run it again in a minute.", retryAfterSeconds: 60 },
+  );
+}
+
 /** The query's window: an explicit step (an "Open in explorer" link reproduces its panel's), else sized to the width. */
 export function exploreWindow(req: Pick<ExploreQueryRequest, "start" | "end" | "width" | "step">, scrapeInterval: number, nowSeconds: number): QueryWindow {
   const to = Math.max(req.start + 1, Math.min(req.end, nowSeconds));
@@ -188,13 +197,23 @@ export async function runExploreQuery(req: ExploreQueryRequest, signal?: AbortSi
   const expr = scopedExpr(cluster, req.expr);
   const window = exploreWindow(req, cluster.scrapeIntervalSeconds, Math.floor(Date.now() / 1000));
   const left = samplesLeft();
-  const answer =
-    req.mode === "instant"
-      ? await api.query({ query: expr, time: window.evalTime, maxSamplesProcessed: left, signal }).then((r) => ({
-          ...r,
-          series: r.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] as [number, number | null][] })),
-        }))
-      : await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, maxSamplesProcessed: left, signal });
+  // AMP takes a ceiling per query: the cluster's own, lowered to what the user's budget has left.
+  const clusterCeiling = cluster.kind === "amp" ? (cluster.maxSamplesProcessed ?? Infinity) : undefined;
+  let answer;
+  try {
+    answer =
+      req.mode === "instant"
+        ? await api.query({ query: expr, time: window.evalTime, maxSamplesProcessed: left, signal }).then((r) => ({
+            ...r,
+            series: r.samples.map((s) => ({ labels: s.labels, points: [[s.time, s.value]] as [number, number | null][] })),
+          }))
+        : await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, maxSamplesProcessed: left, signal });
+  } catch (error) {
+    // AMP refused it at the ceiling it was sent: when that was the user's budget, say so (nothing was billed).
+    const budgetWasTheCeiling = clusterCeiling !== undefined && left !== undefined && left < clusterCeiling;
+    if (error instanceof DataSourceError && error.kind === "too_many_samples" && error.status !== undefined && budgetWasTheCeiling) throw refusedByBudget(left);
+    throw error;
+  }
   const samplesProcessed = answer.cached ? 0 : (answer.stats?.samplesProcessed ?? 0);
   // A backend that cannot be told the ceiling (plain Prometheus) ran it: its answer is still refused.
   if (left !== undefined && samplesProcessed > left) throw overBudget(samplesProcessed, left);
@@ -208,7 +227,7 @@ export async function runExploreQuery(req: ExploreQueryRequest, signal?: AbortSi
     samplesProcessed,
     cached: answer.cached ?? false,
     warnings: answer.warnings,
-    ceiling: cluster.kind === "amp" ? Math.min(cluster.maxSamplesProcessed ?? Infinity, left ?? Infinity) : null,
+    ceiling: clusterCeiling !== undefined && Math.min(clusterCeiling, left ?? Infinity) < Infinity ? Math.min(clusterCeiling, left ?? Infinity) : null,
   };
 }
 

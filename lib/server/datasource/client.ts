@@ -123,6 +123,7 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
   const limits: QueryLimits = {
     timeoutMs: cluster.timeoutMs,
     maxSamplesProcessed: cluster.kind === "amp" ? cluster.maxSamplesProcessed : undefined,
+    acceptsSampleCeiling: cluster.kind === "amp",
   };
   const scope = `${cluster.id}\n${backendIdentity(cluster)}`;
 

@@ -31,6 +31,8 @@ export interface QueryLimits {
   timeoutMs: number;
   /** AMP only: max_samples_processed_error_threshold. */
   maxSamplesProcessed?: number;
+  /** The backend takes max_samples_processed_error_threshold (AMP), so a query may bring a ceiling of its own. */
+  acceptsSampleCeiling?: boolean;
 }
 
 function queryParams(limits: QueryLimits): [string, string][] {
@@ -46,10 +48,10 @@ function localBadQuery(message: string): DataSourceError {
   return new DataSourceError("bad_query", message, { hint: "This is a bug in the caller: the request was not sent." });
 }
 
-/** A query's own ceiling lowers the cluster's, never raises it (and applies only where the cluster has one: AMP). */
+/** A query's own ceiling lowers the cluster's, never raises it (and is sent only where the backend takes one: AMP). */
 function withQueryCeiling(limits: QueryLimits, ceiling: number | undefined): QueryLimits {
-  if (ceiling === undefined || limits.maxSamplesProcessed === undefined) return limits;
-  return { ...limits, maxSamplesProcessed: Math.max(1, Math.min(limits.maxSamplesProcessed, Math.floor(ceiling))) };
+  if (ceiling === undefined || !limits.acceptsSampleCeiling) return limits;
+  return { ...limits, maxSamplesProcessed: Math.max(1, Math.min(limits.maxSamplesProcessed ?? Infinity, Math.floor(ceiling))) };
 }
 
 export function rangeQueryRequest(q: RangeQuery, clusterLimits: QueryLimits): ApiRequest {
