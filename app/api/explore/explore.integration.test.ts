@@ -10,6 +10,7 @@ import type { Scenario } from "@/demo/scenario";
 import { resetDataSourceState } from "@/lib/server/datasource";
 import { resetBudgets } from "@/lib/server/limits/budget";
 import { resetLimitSettings } from "@/lib/server/limits/settings";
+import { resetAuthSettings } from "@/lib/auth/settings";
 
 for (const name of Object.keys(process.env)) if (name.startsWith("APISCOPE_")) delete process.env[name];
 
@@ -156,6 +157,28 @@ describe("GET /api/explore/meta", () => {
     const r = await call<ExploreMetaResponse>(meta, "/api/explore/meta", { ...window(), kind: "metadata" });
     expect(r.status).toBe(200);
     expect(typeof r.body.metadata).toBe("object");
+  });
+});
+
+describe("an open dashboard", () => {
+  it("refuses the explorer when sign-in is explicitly off (APISCOPE_AUTH=none), saying what to set", async () => {
+    process.env.APISCOPE_AUTH = "none";
+    resetAuthSettings();
+    try {
+      const { end } = scenario.timeline;
+      for (const [handler, path, params] of [
+        [query, "/api/explore/query", { cluster: "default", expr: "up", start: String(end - 600), end: String(end) }],
+        [meta, "/api/explore/meta", { cluster: "default", kind: "labels", start: String(end - 600), end: String(end) }],
+      ] as const) {
+        const r = await call<ExploreError>(handler, path, params);
+        expect(r.status).toBe(400);
+        expect(r.body.error.message).toBe("The explorer needs sign-in: this dashboard is open to anyone who can reach it (APISCOPE_AUTH=none)");
+        expect(r.body.error.hint).toContain("APISCOPE_AUTH=oidc or proxy");
+      }
+    } finally {
+      delete process.env.APISCOPE_AUTH;
+      resetAuthSettings();
+    }
   });
 });
 
