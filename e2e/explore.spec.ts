@@ -73,10 +73,18 @@ test.describe("explorer", () => {
     const input = page.getByTestId("promql-input");
     await input.click();
     await page.keyboard.type("apiserver_request_tot");
-    const option = page.locator(".cm-tooltip-autocomplete li", { hasText: "apiserver_request_total" });
-    await expect(option.first()).toBeVisible();
-    await page.keyboard.press("Enter"); // takes the completion
+    // The backend's metric name among the completions (others may match the typed letters too): take it.
+    const option = page.locator(".cm-tooltip-autocomplete .cm-completionLabel").getByText("apiserver_request_total", { exact: true });
+    await expect(option).toBeVisible();
+    await option.click();
     await expect(input).toHaveText("apiserver_request_total");
+    // Label names and values of that metric, from the backend too.
+    await page.keyboard.type("{ve");
+    const label = page.locator(".cm-tooltip-autocomplete .cm-completionLabel").getByText("verb", { exact: true });
+    await expect(label).toBeVisible();
+    await label.click();
+    await page.keyboard.type('="');
+    await expect(page.locator(".cm-tooltip-autocomplete .cm-completionLabel").getByText("LIST", { exact: true })).toBeVisible();
 
     const answer = page.waitForResponse(isExploreQuery);
     await runQuery(page, EXPR);
