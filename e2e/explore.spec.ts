@@ -6,7 +6,7 @@
 import type { Page, Response } from "@playwright/test";
 import type { ExploreQueryResult, PanelBatchResponse, PanelData } from "../lib/api-schema";
 import { startApp, type RunningApp } from "../test-support/app-server";
-import { expect, panelsAsked, test } from "./fixtures";
+import { ampEnv, expect, panelsAsked, test } from "./fixtures";
 
 const EXPR = "sum by (verb) (rate(apiserver_request_total[2m]))";
 
@@ -94,6 +94,13 @@ test.describe("explorer", () => {
     const samples = page.getByTestId("explore-samples");
     expect(Number(await samples.getAttribute("data-samples"))).toBeGreaterThan(0);
     await expect(samples).toContainText("samples processed");
+    // On AMP the query carried the ceiling it shows (what the budget has left); other backends take none.
+    expect(body.ceiling !== null).toBe(stack.mode === "amp");
+    if (stack.standin) {
+      const sent = stack.standin.requests.filter((r) => r.path.endsWith("/api/v1/query_range")).map((r) => new URLSearchParams(r.body || r.query));
+      expect(sent.filter((p) => p.get("query") === EXPR).map((p) => Number(p.get("max_samples_processed_error_threshold")))).toContain(body.ceiling);
+      await expect(samples).toContainText(`refused above ${body.ceiling!.toLocaleString("en-US")} samples`);
+    }
 
     // The graph's LIST line ends where Prometheus' own answer for the same window and step ends.
     const expected = await promRange(stack.prom.url, EXPR, body.window.start, body.window.end, body.window.step);
@@ -186,7 +193,8 @@ test.describe("explorer", () => {
 test.describe("explorer limits", () => {
   let app: RunningApp;
   test.beforeAll(async ({ stack }) => {
-    app = await startApp({ APISCOPE_PROMETHEUS_URL: stack.prom.url, APISCOPE_CLUSTER_NAME: "budget", APISCOPE_MAX_SAMPLES_PER_USER_PER_MINUTE: "20000" });
+    const backend = stack.standin ? ampEnv(stack.standin) : { APISCOPE_PROMETHEUS_URL: stack.prom.url };
+    app = await startApp({ ...backend, APISCOPE_CLUSTER_NAME: "budget", APISCOPE_MAX_SAMPLES_PER_USER_PER_MINUTE: "20000" });
   });
   test.afterAll(async () => app?.stop());
 
