@@ -51,8 +51,18 @@ export class ExplorePrometheusClient implements PrometheusClient {
     return this.values("label-values", { name: labelName, match: metricName ? labelMatchersToString(metricName, matchers, labelName) : undefined });
   }
 
-  metricNames(): Promise<string[]> {
-    return this.values("label-values", { name: "__name__" });
+  /**
+   * Every name when the server's limit holds them all; past it, the names starting with what was typed
+   * (one more question per prefix), so a large cluster's names are still found.
+   */
+  async metricNames(prefix?: string): Promise<string[]> {
+    try {
+      const all = await this.ask("label-values", { name: "__name__" });
+      if (!all.truncated || !prefix || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) return all.values ?? [];
+      return (await this.ask("label-values", { name: "__name__", match: `{__name__=~"${prefix}.*"}` })).values ?? [];
+    } catch {
+      return [];
+    }
   }
 
   async metricMetadata(): Promise<MetricMetadata> {

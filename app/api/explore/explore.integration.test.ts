@@ -129,6 +129,10 @@ describe("GET /api/explore/meta", () => {
     const one = await call<ExploreMetaResponse>(meta, "/api/explore/meta", { ...window(), kind: "label-values", name: "__name__", limit: "1" });
     expect(one.body.values).toHaveLength(1);
     expect(one.body.truncated).toBe(true);
+    // Past the limit the editor asks for the names starting with what was typed.
+    const prefixed = await call<ExploreMetaResponse>(meta, "/api/explore/meta", { ...window(), kind: "label-values", name: "__name__", match: '{__name__=~"apiserver_request_.*"}' });
+    expect(prefixed.body.values).toContain("apiserver_request_total");
+    expect(prefixed.body.values!.every((n) => n.startsWith("apiserver_request_"))).toBe(true);
   });
 
   it("lists a metric's label names and a label's values for it", async () => {
