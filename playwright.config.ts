@@ -32,8 +32,9 @@ export default defineConfig({
   projects: [
     { name: "prometheus", use: { backendMode: "prometheus" } as object, testIgnore: [/amp\.spec\.ts/, /auth\.spec\.ts/] },
     // The second pass, through AMP, runs a subset: the AMP-specific tests, the dashboard and the findings
-    // (the console link needs a region); the rest exercises the same browser code on the same data.
-    { name: "amp", use: { backendMode: "amp" } as object, testMatch: [/amp\.spec\.ts/, /dashboard\.spec\.ts/, /findings\.spec\.ts/] },
+    // (the console link needs a region), and the explorer (its queries carry AMP's sample ceiling); the rest
+    // exercises the same browser code on the same data.
+    { name: "amp", use: { backendMode: "amp" } as object, testMatch: [/amp\.spec\.ts/, /dashboard\.spec\.ts/, /findings\.spec\.ts/, /explore\.spec\.ts/] },
     { name: "auth", testMatch: /auth\.spec\.ts/ },
   ],
 });

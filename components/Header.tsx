@@ -63,7 +63,22 @@ function CustomRange({ state, update, now }: RangeFormProps) {
   );
 }
 
-export function Header({ view, children }: { view: DashboardView; children?: React.ReactNode }) {
+/** The other page over the same cluster and range: the explorer from the dashboard, and back. */
+function PageLink({ page, state }: { page: "dashboard" | "explore"; state: DashboardState }) {
+  const p = new URLSearchParams({ ...(state.cluster ? { cluster: state.cluster } : {}), from: state.from, to: state.to, ...(state.tz === "utc" ? { tz: "utc" } : {}) });
+  return page === "explore" ? (
+    <a href={`/?${p}`} data-testid="dashboard-link" style={{ fontSize: 13 }}>
+      Dashboard
+    </a>
+  ) : (
+    <a href={`/explore?${p}`} data-testid="explore-link" style={{ fontSize: 13 }} title="Run your own PromQL on this cluster and range">
+      Explore
+    </a>
+  );
+}
+
+/** `page`: the explorer shows no job and instance pickers (it runs expressions as written). */
+export function Header({ view, children, page = "dashboard" }: { view: DashboardView; children?: React.ReactNode; page?: "dashboard" | "explore" }) {
   const { state, update, clusters, clusterId, targets, range, now, lastUpdated, refreshNow: onRefresh } = view;
   const span = range.to - range.from;
   const shift = (direction: -1 | 1) => {
@@ -84,6 +99,7 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
       style={{ position: "sticky", top: 0, zIndex: 20, background: "var(--bg)", borderBottom: "1px solid var(--border)", padding: "8px 16px", display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}
     >
       <strong style={{ fontSize: 17, marginRight: 8 }}>apiscope</strong>
+      <PageLink page={page} state={state} />
       {children}
       <label>
         <span className="sr-only">Cluster</span>
@@ -96,27 +112,31 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
           ))}
         </select>
       </label>
-      <label style={{ fontSize: 12, color: "var(--muted)" }}>
-        job{" "}
-        <select aria-label="Job" value={targets?.job ?? ""} onChange={(e) => update({ job: e.target.value, instance: null })}>
-          {(targets?.jobs ?? []).map((j) => (
-            <option key={j} value={j}>
-              {j}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label style={{ fontSize: 12, color: "var(--muted)" }}>
-        instance{" "}
-        <select aria-label="Instance" value={state.instance ?? ""} onChange={(e) => update({ instance: e.target.value || null })}>
-          <option value="">all API servers</option>
-          {(targets?.instances ?? []).map((i) => (
-            <option key={i} value={i}>
-              {i}
-            </option>
-          ))}
-        </select>
-      </label>
+      {page === "dashboard" && (
+        <>
+          <label style={{ fontSize: 12, color: "var(--muted)" }}>
+            job{" "}
+            <select aria-label="Job" value={targets?.job ?? ""} onChange={(e) => update({ job: e.target.value, instance: null })}>
+              {(targets?.jobs ?? []).map((j) => (
+                <option key={j} value={j}>
+                  {j}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label style={{ fontSize: 12, color: "var(--muted)" }}>
+            instance{" "}
+            <select aria-label="Instance" value={state.instance ?? ""} onChange={(e) => update({ instance: e.target.value || null })}>
+              <option value="">all API servers</option>
+              {(targets?.instances ?? []).map((i) => (
+                <option key={i} value={i}>
+                  {i}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
       <span style={{ flex: 1 }} />
       <span data-testid="range-label" title={`${fmt(range.from)} → ${fmt(range.to)}`} style={{ fontSize: 13 }}>
         {describeRange(range.fromParam, range.toParam, fmt, now)}

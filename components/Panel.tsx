@@ -4,6 +4,7 @@
 import { Component, useEffect, useRef, useState, type ReactNode } from "react";
 import type { PanelData } from "@/lib/api-schema";
 import type { TimeZoneMode } from "@/lib/dashboard-state";
+import { explorerHref } from "@/lib/explore-state";
 import { formatValue } from "@/lib/format";
 import { CHART_KINDS } from "@/lib/panels/kinds";
 import type { PanelMeta } from "@/lib/panels/types";
@@ -75,7 +76,16 @@ function isEmpty(data: PanelData): boolean {
   return data.queries.every((q) => q.series.length === 0);
 }
 
-function PromQLList({ data }: { data: PanelData }) {
+/**
+ * Where "Open in explorer" starts: the panel's expression over its own window and step (an instant query:
+ * evaluated where the panel evaluated it), so the explorer sends the query the panel ran.
+ */
+function explorerLink(data: PanelData, q: PanelData["queries"][number], cluster: string | null, tz: TimeZoneMode): string {
+  const window = q.type === "instant" ? { ...data.window, end: data.window.evalTime } : data.window;
+  return explorerHref({ cluster, tz, expr: q.expr, window, tab: q.type === "instant" ? "table" : "graph" });
+}
+
+function PromQLList({ data, cluster, tz }: { data: PanelData; cluster: string | null; tz: TimeZoneMode }) {
   return (
     <div data-testid="panel-promql" style={{ background: "var(--code-bg)", padding: 8, borderRadius: 4, margin: "6px 0", fontSize: 12 }}>
       {data.queries.map((q) => (
@@ -87,6 +97,9 @@ function PromQLList({ data }: { data: PanelData }) {
             <button type="button" onClick={() => void navigator.clipboard?.writeText(q.expr)} style={{ fontSize: 11, padding: "0 6px" }}>
               Copy
             </button>
+            <a href={explorerLink(data, q, cluster, tz)} data-testid="open-in-explorer" style={{ fontSize: 11 }} title="Edit and run this query in the explorer, over this panel's range and step">
+              Open in explorer
+            </a>
           </div>
           <pre style={{ margin: 0, whiteSpace: "pre-wrap", wordBreak: "break-all" }}>{q.expr}</pre>
         </div>
@@ -133,7 +146,7 @@ export function Panel({ panel, view, tz, onZoom, actions, eager = false, chartHe
         )}
       </header>
       <p style={{ margin: "2px 0 0", color: "var(--muted)", fontSize: 12 }}>{panel.explanation}</p>
-      {showQuery && data && <PromQLList data={data} />}
+      {showQuery && data && <PromQLList data={data} cluster={view?.cluster ?? null} tz={tz} />}
       <div style={{ marginTop: 6, minHeight: CHART_KINDS[panel.chart].minHeight }}>
         {viewError || query.isError ? (
           <ErrorBox error={viewError ?? query.error} />

@@ -3,9 +3,10 @@
 // targets, and the notices for anything in the URL that had to be corrected.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { clustersResponseSchema, targetsResponseSchema, type ClusterSummary } from "@/lib/api-schema";
+import { targetsResponseSchema, type ClusterSummary } from "@/lib/api-schema";
 import { resolveRange } from "@/lib/time-range";
 import { getJson } from "./api-client";
+import { useClusterChoice } from "./use-cluster-choice";
 import { useDashboardUrl } from "./use-dashboard-url";
 import { useNow } from "./use-now";
 import type { PanelView } from "./use-panel-data";
@@ -16,15 +17,8 @@ export function useDashboardView(initialClusters?: ClusterSummary[]) {
   const { now, refreshNow, lastUpdated } = useNow(state.refresh, search);
   const range = useMemo(() => resolveRange(state.from, state.to, now), [state.from, state.to, now]);
 
-  const clusters = useQuery({
-    queryKey: ["clusters"],
-    queryFn: ({ signal }) => getJson("/api/clusters", clustersResponseSchema, signal),
-    initialData: initialClusters ? { clusters: initialClusters } : undefined,
-    staleTime: Infinity,
-  });
-  const clusterList = clusters.data?.clusters ?? [];
-  const known = state.cluster !== null && clusterList.some((c) => c.id === state.cluster);
-  const clusterId = known ? state.cluster : (clusterList[0]?.id ?? null);
+  const clusters = useClusterChoice(state.cluster, initialClusters);
+  const { clusterId } = clusters;
 
   // Jobs and instances as of the viewed range (an old permalink names servers that may be gone now),
   // rounded to 5 minutes so refreshes reuse the answer.
@@ -54,7 +48,7 @@ export function useDashboardView(initialClusters?: ClusterSummary[]) {
   const allNotices = [
     ...notices,
     ...(range.notice ? [range.notice] : []),
-    ...(state.cluster && clusters.data && !known ? [`There is no cluster "${state.cluster}" configured here; showing ${clusterList[0]?.name ?? "the first one"}.`] : []),
+    ...(clusters.notice ? [clusters.notice] : []),
     ...(state.job && targets.data && state.job !== job ? [`Job "${state.job}" has no API-server metrics; showing job "${job}".`] : []),
     ...(state.instance && targets.data && !instance ? [`Instance "${state.instance}" is not an API server of this job; showing all.`] : []),
   ];
@@ -69,9 +63,9 @@ export function useDashboardView(initialClusters?: ClusterSummary[]) {
     now,
     refreshNow,
     lastUpdated,
-    clusters: clusterList,
+    clusters: clusters.clusters,
     clusterId,
-    clusterName: clusterList.find((c) => c.id === clusterId)?.name ?? null,
+    clusterName: clusters.clusterName,
     targets: targets.data ?? null,
     view,
     viewError: (targets.error ?? clusters.error ?? undefined) as unknown,

@@ -11,6 +11,14 @@ const NEXT = join(__dirname, "..", ".next");
 /** Strings only PromQL (or the catalogue's queries) would put into a bundle. */
 const FORBIDDEN = ["apiserver_request_duration_seconds_bucket", "histogram_quantile", "etcd_request_duration_seconds_bucket", "sum by ("];
 
+/**
+ * The explorer's PromQL language support (codemirror-promql: its grammar and function list, for highlighting
+ * and autocomplete) names PromQL's functions: that chunk is the language, not the catalogue, and may say
+ * histogram_quantile. Found by its snippet's description; the catalogue's metric names stay forbidden there.
+ */
+const LANGUAGE_CHUNK_MARKER = "Approximate a quantile value from an aggregated histogram";
+const LANGUAGE_WORDS = new Set(["histogram_quantile"]);
+
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
@@ -30,11 +38,16 @@ test("no client chunk contains PromQL", async () => {
   expect(jsBytes, "bytes of JS in .next/static").toBeGreaterThan(300_000);
 
   const leaks: string[] = [];
+  let languageChunks = 0;
   for (const f of files) {
     const text = readFileSync(f, "utf8");
-    for (const needle of FORBIDDEN) if (text.includes(needle)) leaks.push(`${f.slice(NEXT.length + 1)} contains ${JSON.stringify(needle)}`);
+    const language = text.includes(LANGUAGE_CHUNK_MARKER);
+    if (language) languageChunks++;
+    for (const needle of FORBIDDEN) if (text.includes(needle) && !(language && LANGUAGE_WORDS.has(needle))) leaks.push(`${f.slice(NEXT.length + 1)} contains ${JSON.stringify(needle)}`);
   }
   expect(leaks).toEqual([]);
+  // The exemption covers the one language chunk, loaded by the explorer only.
+  expect(languageChunks, "chunks with codemirror-promql's function list").toBeLessThanOrEqual(1);
 
   // The same search finds these strings where they belong, in the server's build: the catalogue was
   // built, and reading chunks this way would see PromQL if it were there.

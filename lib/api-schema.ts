@@ -225,3 +225,79 @@ export const panelBatchResponseSchema = z.object({
   panels: z.record(z.string(), z.union([z.object({ data: panelDataSchema }), z.object({ error: apiErrorSchema.shape.error, status: z.number().int() })])),
 });
 export type PanelBatchResponse = z.infer<typeof panelBatchResponseSchema>;
+
+// ── Explorer: ad-hoc PromQL (GET /api/explore/query, GET /api/explore/meta) ─────────────────────────
+
+/** Longest expression the explorer accepts (it travels in the query string). */
+export const EXPLORE_EXPR_MAX = 4000;
+/** Most queries side by side on one explorer page. */
+export const EXPLORE_QUERIES_MAX = 6;
+
+/** Query parameters of GET /api/explore/query: one expression over the view's range. */
+export const exploreQueryRequestSchema = inRange(
+  z.object({
+    cluster: viewFields.cluster,
+    start: viewFields.start,
+    end: viewFields.end,
+    expr: z.string().max(EXPLORE_EXPR_MAX, `the query may be at most ${EXPLORE_EXPR_MAX} characters`),
+    /** the graph's width in pixels: the step is sized to it unless `step` is given */
+    width: z.coerce.number().int().min(50).max(8000).default(800),
+    /** seconds; an "Open in explorer" link carries its panel's so the numbers are the panel's */
+    step: z.coerce.number().int().min(1).max(86_400).optional(),
+    /** range: the graph; instant: the table, at the end of the range */
+    mode: z.enum(["range", "instant"]).default("range"),
+  }),
+);
+export type ExploreQueryRequest = z.infer<typeof exploreQueryRequestSchema>;
+
+export const exploreQueryResultSchema = z.object({
+  /** The expression as sent (within the cluster's label on a shared AMP workspace). */
+  expr: z.string(),
+  mode: z.enum(["range", "instant"]),
+  window: windowSchema,
+  series: z.array(seriesSchema),
+  stats: statsSchema,
+  /** Samples the backend processed for this answer (0 when served from the cache). */
+  samplesProcessed: z.number(),
+  cached: z.boolean(),
+  warnings: z.array(z.string()),
+  /** AMP: the max_samples_processed_error_threshold the query carried; null on other backends. */
+  ceiling: z.number().nullable(),
+});
+export type ExploreQueryResult = z.infer<typeof exploreQueryResultSchema>;
+
+/** Where a syntax error is: 0-based offset into the expression, 1-based line and column. */
+export const exploreSyntaxPositionSchema = z.object({ offset: z.number().int(), line: z.number().int(), column: z.number().int() });
+export type ExploreSyntaxPosition = z.infer<typeof exploreSyntaxPositionSchema>;
+
+/** An explorer error: every route's error, plus the position when the expression does not parse. */
+export const exploreErrorSchema = z.object({ error: apiErrorSchema.shape.error.extend({ position: exploreSyntaxPositionSchema.optional() }) });
+export type ExploreError = z.infer<typeof exploreErrorSchema>;
+
+/** Query parameters of GET /api/explore/meta: what autocomplete asks the chosen cluster's backend. */
+export const exploreMetaRequestSchema = z
+  .object({
+    cluster: viewFields.cluster,
+    kind: z.enum(["labels", "label-values", "series", "metadata"]),
+    /** label-values: the label name (`__name__` for metric names) */
+    name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a label name").optional(),
+    /** series selectors; required for series */
+    match: z.array(printable(1000)).max(4).default([]),
+    start: viewFields.start,
+    end: viewFields.end,
+    limit: z.coerce.number().int().min(1).max(10_000).default(2_000),
+  })
+  .refine((r) => r.kind !== "label-values" || r.name !== undefined, { message: "label-values needs name", path: ["name"] })
+  .refine((r) => r.kind !== "series" || r.match.length > 0, { message: "series needs at least one match", path: ["match"] })
+  .refine((r) => r.end > r.start, { message: "end must be after start", path: ["end"] });
+export type ExploreMetaRequest = z.infer<typeof exploreMetaRequestSchema>;
+
+export const exploreMetaResponseSchema = z.object({
+  kind: z.enum(["labels", "label-values", "series", "metadata"]),
+  values: z.array(z.string()).optional(),
+  series: z.array(labelsSchema).optional(),
+  metadata: z.record(z.string(), z.array(z.object({ type: z.string(), help: z.string(), unit: z.string().optional() }))).optional(),
+  /** the backend had more than `limit`: only the first are here */
+  truncated: z.boolean(),
+});
+export type ExploreMetaResponse = z.infer<typeof exploreMetaResponseSchema>;

@@ -58,9 +58,10 @@ function matchedLabelNames(expr: string, matchers: SyntaxNode | null): Set<strin
 
 /**
  * Add `matchers` to every vector selector in `expr` (inside rate(), histogram_quantile(), subqueries…).
- * A selector that already matches on a label keeps its own matcher for that label.
+ * A selector that already matches on a label keeps its own matcher for that label — unless `always`:
+ * then ours is added beside it (Prometheus ANDs both), so a typed `cluster="other"` can never widen a scope.
  */
-export function injectMatchers(expr: string, matchers: LabelMatcher[]): string {
+export function injectMatchers(expr: string, matchers: LabelMatcher[], opts: { always?: boolean } = {}): string {
   if (matchers.length === 0) return expr;
   const tree = parseChecked(expr);
   const edits: { at: number; text: string }[] = [];
@@ -69,7 +70,7 @@ export function injectMatchers(expr: string, matchers: LabelMatcher[]): string {
       if (ref.name !== "VectorSelector") return;
       const node = ref.node;
       const existing = childOfType(node, "LabelMatchers");
-      const taken = matchedLabelNames(expr, existing);
+      const taken = opts.always ? new Set<string>() : matchedLabelNames(expr, existing);
       const added = matchers.filter((m) => !taken.has(m.name)).map(formatMatcher);
       if (added.length === 0) return false;
       if (existing) {

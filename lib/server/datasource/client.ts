@@ -21,7 +21,9 @@ import {
   instantQueryRequest,
   labelNamesRequest,
   labelValuesRequest,
+  metadataRequest,
   parseInstantResult,
+  parseMetadata,
   parseRangeResult,
   parseSeries,
   parseStrings,
@@ -33,7 +35,7 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
-import type { InstantResult, Labels, PrometheusApi, RangeQuery, RangeResult } from "./types";
+import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult } from "./types";
 
 /** Seams for tests; production uses the defaults. */
 export interface ClientDeps {
@@ -99,6 +101,11 @@ function reviveList<T>(value: unknown): T[] {
   return freezeShared(value as T[]);
 }
 
+function reviveMetadata(value: unknown): MetricMetadata {
+  if (!isRecord(value)) throw new Error("not metadata");
+  return freezeShared(value as MetricMetadata);
+}
+
 function reviveExtents(value: unknown, step: number): ExtentSet | undefined {
   if (!isRecord(value) || value.step !== step || !Array.isArray(value.extents)) return undefined;
   for (const e of value.extents) {
@@ -116,6 +123,7 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
   const limits: QueryLimits = {
     timeoutMs: cluster.timeoutMs,
     maxSamplesProcessed: cluster.kind === "amp" ? cluster.maxSamplesProcessed : undefined,
+    acceptsSampleCeiling: cluster.kind === "amp",
   };
   const scope = `${cluster.id}\n${backendIdentity(cluster)}`;
 
@@ -202,6 +210,10 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
     },
     async labelValues(q) {
       return (await call(labelValuesRequest(q), q.end, parseStrings, reviveList<string>, q.signal)).value;
+    },
+    async metadata(q) {
+      // Metadata describes what is scraped now: cached like an answer for a window ending now.
+      return (await call(metadataRequest(q), now() / 1000, parseMetadata, reviveMetadata, q.signal)).value;
     },
   };
 }

@@ -31,6 +31,18 @@ describe("requests", () => {
     expect(rangeQueryRequest({ query: "up", start: 1, end: 2, step: 1 }, { timeoutMs: 1000 }).params.has("max_samples_processed_error_threshold")).toBe(false);
   });
 
+  it("a query's own sample ceiling lowers the cluster's on AMP, never raises it, and is not sent elsewhere", () => {
+    const amp = { timeoutMs: 1000, maxSamplesProcessed: 1_000_000, acceptsSampleCeiling: true };
+    const threshold = (ceiling: number | undefined, limits: Parameters<typeof rangeQueryRequest>[1] = amp) =>
+      rangeQueryRequest({ query: "up", start: 1, end: 2, step: 1, maxSamplesProcessed: ceiling }, limits).params.get("max_samples_processed_error_threshold");
+    expect(threshold(250_000.7)).toBe("250000");
+    expect(threshold(5_000_000)).toBe("1000000");
+    expect(threshold(undefined)).toBe("1000000");
+    expect(threshold(40_000, { timeoutMs: 1000, acceptsSampleCeiling: true })).toBe("40000");
+    expect(threshold(40_000, { timeoutMs: 1000 })).toBeNull();
+    expect(instantQueryRequest({ query: "up", maxSamplesProcessed: 7 }, amp).params.get("max_samples_processed_error_threshold")).toBe("7");
+  });
+
   it("query: time only when given", () => {
     expect(instantQueryRequest({ query: "up" }, { timeoutMs: 1000 }).params.has("time")).toBe(false);
     expect(instantQueryRequest({ query: "up", time: 5 }, { timeoutMs: 1000 }).params.get("time")).toBe("5");

@@ -16,6 +16,7 @@ import {
   type InstantQuery,
   type InstantResult,
   type Labels,
+  type MetricMetadata,
   type QueryStats,
   type RangeQuery,
   type RangeResult,
@@ -30,6 +31,8 @@ export interface QueryLimits {
   timeoutMs: number;
   /** AMP only: max_samples_processed_error_threshold. */
   maxSamplesProcessed?: number;
+  /** The backend takes max_samples_processed_error_threshold (AMP), so a query may bring a ceiling of its own. */
+  acceptsSampleCeiling?: boolean;
 }
 
 function queryParams(limits: QueryLimits): [string, string][] {
@@ -45,7 +48,14 @@ function localBadQuery(message: string): DataSourceError {
   return new DataSourceError("bad_query", message, { hint: "This is a bug in the caller: the request was not sent." });
 }
 
-export function rangeQueryRequest(q: RangeQuery, limits: QueryLimits): ApiRequest {
+/** A query's own ceiling lowers the cluster's, never raises it (and is sent only where the backend takes one: AMP). */
+function withQueryCeiling(limits: QueryLimits, ceiling: number | undefined): QueryLimits {
+  if (ceiling === undefined || !limits.acceptsSampleCeiling) return limits;
+  return { ...limits, maxSamplesProcessed: Math.max(1, Math.min(limits.maxSamplesProcessed ?? Infinity, Math.floor(ceiling))) };
+}
+
+export function rangeQueryRequest(q: RangeQuery, clusterLimits: QueryLimits): ApiRequest {
+  const limits = withQueryCeiling(clusterLimits, q.maxSamplesProcessed);
   if (!q.query.trim()) throw localBadQuery("Empty query");
   if (!(q.step > 0)) throw localBadQuery(`step must be > 0 (got ${q.step})`);
   if (!(q.end >= q.start)) throw localBadQuery(`end (${q.end}) is before start (${q.start})`);
@@ -59,7 +69,8 @@ export function rangeQueryRequest(q: RangeQuery, limits: QueryLimits): ApiReques
   return { path: "query_range", method: "POST", params };
 }
 
-export function instantQueryRequest(q: InstantQuery, limits: QueryLimits): ApiRequest {
+export function instantQueryRequest(q: InstantQuery, clusterLimits: QueryLimits): ApiRequest {
+  const limits = withQueryCeiling(clusterLimits, q.maxSamplesProcessed);
   if (!q.query.trim()) throw localBadQuery("Empty query");
   const params = new URLSearchParams([["query", q.query]]);
   if (q.time !== undefined) params.append("time", String(q.time));
@@ -90,6 +101,11 @@ export function labelValuesRequest(q: { name: string; match?: string[]; start: n
   if (!LABEL_NAME.test(q.name)) throw localBadQuery(`Not a label name: ${JSON.stringify(q.name)}`);
   // GET only: AMP documents POST for /labels but not for /label/<name>/values, and neither does Prometheus.
   return { path: `label/${q.name}/values`, method: "GET", params: matchAndWindow(q.match, q.start, q.end) };
+}
+
+export function metadataRequest(q: { limit: number }): ApiRequest {
+  if (!(Number.isInteger(q.limit) && q.limit > 0)) throw localBadQuery(`metadata limit must be a positive whole number (got ${q.limit})`);
+  return { path: "metadata", method: "GET", params: new URLSearchParams([["limit", String(q.limit)]]) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -131,6 +147,9 @@ const rangeEnvelope = envelope(matrix);
 const instantEnvelope = envelope(z.discriminatedUnion("resultType", [vector, scalar, matrix, stringResult]));
 const seriesEnvelope = envelope(z.array(labels).nullable());
 const stringsEnvelope = envelope(z.array(z.string()).nullable());
+const metadataEnvelope = envelope(
+  z.record(z.string(), z.array(z.object({ type: z.string(), help: z.string(), unit: z.string().optional() }))).nullable(),
+);
 
 /** JSON.parse + schema, with a bad_response saying what was wrong (the browser) and where, with the bytes (the log). */
 function parseBody<T extends z.ZodType>(schema: T, response: RawResponse, target: BackendTarget): z.output<T> {
@@ -261,6 +280,10 @@ export function parseSeries(response: RawResponse, target: BackendTarget): Label
 
 export function parseStrings(response: RawResponse, target: BackendTarget): string[] {
   return deepFreeze(parseBody(stringsEnvelope, response, target).data ?? []);
+}
+
+export function parseMetadata(response: RawResponse, target: BackendTarget): MetricMetadata {
+  return deepFreeze(parseBody(metadataEnvelope, response, target).data ?? {});
 }
 
 /**

@@ -47,6 +47,11 @@ export interface RangeQuery {
   end: number;
   /** seconds */
   step: number;
+  /**
+   * AMP only: a ceiling below the cluster's own for this one query (max_samples_processed_error_threshold
+   * is then the smaller of the two), so an ad-hoc query is refused before it is billed.
+   */
+  maxSamplesProcessed?: number;
   signal?: AbortSignal;
 }
 
@@ -54,6 +59,8 @@ export interface InstantQuery {
   query: string;
   /** unix seconds; omitted = now */
   time?: number;
+  /** AMP only: see RangeQuery.maxSamplesProcessed. */
+  maxSamplesProcessed?: number;
   signal?: AbortSignal;
 }
 
@@ -64,6 +71,9 @@ export interface SeriesQuery {
   signal?: AbortSignal;
 }
 
+/** /api/v1/metadata: per metric name, its type and help text as scraped. */
+export type MetricMetadata = Record<string, { type: string; help: string; unit?: string }[]>;
+
 /** The Prometheus HTTP API as one backend (a Prometheus, Thanos, Mimir, or an AMP workspace) offers it. */
 export interface PrometheusApi {
   queryRange(q: RangeQuery): Promise<RangeResult>;
@@ -71,6 +81,8 @@ export interface PrometheusApi {
   series(q: SeriesQuery): Promise<Labels[]>;
   labelNames(q: { match?: string[]; start: number; end: number; signal?: AbortSignal }): Promise<string[]>;
   labelValues(q: { name: string; match?: string[]; start: number; end: number; signal?: AbortSignal }): Promise<string[]>;
+  /** At most `limit` metric names' metadata (the backend's own limit parameter). */
+  metadata(q: { limit: number; signal?: AbortSignal }): Promise<MetricMetadata>;
 }
 
 /**
