@@ -1,12 +1,12 @@
 // The embedded demo: backfill the incident scenario into a fresh TSDB, start a real Prometheus on it that
 // keeps scraping the live scenario exporter, and serve the dashboard. Ctrl-C, or any child dying, stops all.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { INCIDENT_KINDS, K8S_VERSIONS, incidentSummary, isIncidentKind, type IncidentKind, type K8sVersion } from "./scenario";
-import { freePort } from "./prometheus";
+import { freePort, prometheusConfig } from "./prometheus";
 
 const ROOT = join(__dirname, "..");
 const DATA = join(ROOT, ".data", "demo");
@@ -140,9 +140,13 @@ async function main() {
   // 3. Prometheus: backfilled blocks + live scrapes, loopback only.
   const promPort = (await portFree(Number(args["prometheus-port"]))) ? Number(args["prometheus-port"]) : await freePort();
   const scrape = targets.map((t) => `      - targets: ["127.0.0.1:${t.port}"]\n        labels: { instance: "${t.instance}" }`).join("\n");
+  // The recommended rules, as production would load them, with their links pointing at this dashboard;
+  // evaluated every 15 s so the alerts follow the live scrape.
+  const rulesFile = join(DATA, "apiscope.rules.yml");
+  writeFileSync(rulesFile, readFileSync(join(ROOT, "rules", "apiscope.rules.yml"), "utf8").replaceAll("APISCOPE_BASE_URL", `http://127.0.0.1:${port}`));
   writeFileSync(
     join(DATA, "prometheus.yml"),
-    `global:\n  scrape_interval: 15s\n  evaluation_interval: 30s\nscrape_configs:\n  - job_name: apiserver\n    static_configs:\n${scrape}\n`,
+    prometheusConfig({ scrapeConfigYaml: `  - job_name: apiserver\n    static_configs:\n${scrape}`, ruleFiles: [rulesFile], evaluationInterval: "15s" }),
   );
   start("prometheus", "prometheus", [
     `--config.file=${join(DATA, "prometheus.yml")}`,

@@ -1,0 +1,58 @@
+// The demo's incident fires the recommended alerts in a real Prometheus, as they would fire in production:
+// the backfilled scenario plus the live exporter, scraped, with rules/apiscope.rules.yml evaluated (the
+// demo launcher's setup). An ongoing incident (the WATCH surge is still going at the scenario's end) shows
+// its alert; the healthy scenario shows none, and no rule fails to evaluate.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { liveScenarioPrometheus, promAlerts, waitForAlerts, type LiveScenario } from "../test-support/live-scenario";
+
+async function ruleHealth(url: string): Promise<{ name: string; health: string; lastError?: string }[]> {
+  const body = (await (await fetch(`${url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
+  return body.data.groups.flatMap((g) => g.rules);
+}
+
+describe("recommended rules on the live demo scenario", () => {
+  describe("watch-surge (ongoing)", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "watch-surge" });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises ApiserverWatchSurge, linked to the long-running panel, and evaluates every rule without error", async () => {
+      const alerts = await waitForAlerts(live.prom.url, (a) => a.some((x) => x.labels.alertname === "ApiserverWatchSurge"));
+      const surge = alerts.find((a) => a.labels.alertname === "ApiserverWatchSurge");
+      expect(surge, JSON.stringify(alerts.map((a) => a.labels.alertname))).toBeDefined();
+      expect(["pending", "firing"]).toContain(surge!.state);
+      expect(surge!.labels).toMatchObject({ job: "apiserver", severity: "warning", apiscope_panel: "longrunning-per-server" });
+      // 8× the nodes: the scenario's long-running requests grow far past 2× and +500.
+      expect(Number(surge!.value)).toBeGreaterThan(1000);
+      expect(surge!.annotations.apiscope_url).toMatch(/^APISCOPE_BASE_URL\/\?viewPanel=longrunning-per-server&from=\d{13}&to=\d{13}$/);
+      const rules = await ruleHealth(live.prom.url);
+      expect(rules.length).toBeGreaterThanOrEqual(15);
+      expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).toEqual([]);
+    });
+  });
+
+  describe("healthy", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "healthy" });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises no alert once the live scrape is in", async () => {
+      // Wait until the recording rule has a value from the live scrape: the rules have then seen live data.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const r = (await (await fetch(`${live.prom.url}/api/v1/query?query=${encodeURIComponent("cluster_job:apiserver_longrunning_requests:sum")}`)).json()) as { data: { result: unknown[] } };
+        if (r.data.result.length > 0 || Date.now() > deadline) break;
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+      await new Promise((res) => setTimeout(res, 11_000)); // two more evaluations
+      const alerts = await promAlerts(live.prom.url);
+      expect(alerts.map((a) => `${a.labels.alertname} ${a.state}`)).toEqual([]);
+      const rules = await ruleHealth(live.prom.url);
+      expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).toEqual([]);
+    });
+  });
+});
