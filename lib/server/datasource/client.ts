@@ -24,8 +24,10 @@ import {
   parseInstantResult,
   parseRangeResult,
   parseSeries,
+  parseRules,
   parseStrings,
   rangeQueryRequest,
+  rulesRequest,
   seriesRequest,
   type QueryLimits,
 } from "./prometheus-http";
@@ -33,7 +35,7 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
-import type { InstantResult, Labels, PrometheusApi, RangeQuery, RangeResult } from "./types";
+import type { InstantResult, Labels, PrometheusApi, RangeQuery, RangeResult, RuleGroup } from "./types";
 
 /** Seams for tests; production uses the defaults. */
 export interface ClientDeps {
@@ -202,6 +204,10 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
     },
     async labelValues(q) {
       return (await call(labelValuesRequest(q), q.end, parseStrings, reviveList<string>, q.signal)).value;
+    },
+    async rules(q = {}) {
+      // Cached like recent metadata (RECENT_TTL_MS): alerts change at the rules' evaluation interval.
+      return (await call(rulesRequest(), now() / 1000, parseRules, reviveList<RuleGroup>, q.signal)).value;
     },
   };
 }

@@ -64,6 +64,34 @@ export interface SeriesQuery {
   signal?: AbortSignal;
 }
 
+/** An alert of an alerting rule, as /api/v1/rules reports it (pending or firing; inactive ones are not listed). */
+export interface ActiveAlert {
+  labels: Labels;
+  annotations: Labels;
+  state: "pending" | "firing";
+  /** unix seconds the alert became active; null when the backend does not say */
+  activeAt: number | null;
+  value: number | null;
+}
+
+/** An alerting rule and its active alerts (recording rules are left out). */
+export interface AlertingRule {
+  name: string;
+  query: string;
+  labels: Labels;
+  annotations: Labels;
+  /** "ok", "err" or "unknown": whether its last evaluation worked */
+  health: string;
+  alerts: ActiveAlert[];
+}
+
+export interface RuleGroup {
+  name: string;
+  alerting: AlertingRule[];
+  /** how many recording rules the group has */
+  recordingCount: number;
+}
+
 /** The Prometheus HTTP API as one backend (a Prometheus, Thanos, Mimir, or an AMP workspace) offers it. */
 export interface PrometheusApi {
   queryRange(q: RangeQuery): Promise<RangeResult>;
@@ -71,6 +99,11 @@ export interface PrometheusApi {
   series(q: SeriesQuery): Promise<Labels[]>;
   labelNames(q: { match?: string[]; start: number; end: number; signal?: AbortSignal }): Promise<string[]>;
   labelValues(q: { name: string; match?: string[]; start: number; end: number; signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * GET /api/v1/rules (Prometheus; the AMP ruler at the workspace's same path): the rule groups with each
+   * alerting rule's pending and firing alerts, which is what /api/v1/alerts lists too, so one call does.
+   */
+  rules(q?: { signal?: AbortSignal }): Promise<RuleGroup[]>;
 }
 
 /**
