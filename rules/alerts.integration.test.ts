@@ -3,7 +3,7 @@
 // demo launcher's setup). An ongoing incident (the WATCH surge is still going at the scenario's end) shows
 // its alert; the healthy scenario shows none, and no rule fails to evaluate.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveScenarioPrometheus, promAlerts, waitForAlerts, type LiveScenario } from "../test-support/live-scenario";
+import { liveScenarioPrometheus, promAlerts, waitForAlerts, type LiveScenario, type PromAlert } from "../test-support/live-scenario";
 
 async function ruleHealth(url: string): Promise<{ name: string; health: string; lastError?: string }[]> {
   const body = (await (await fetch(`${url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
@@ -30,6 +30,31 @@ describe("recommended rules on the live demo scenario", () => {
       const rules = await ruleHealth(live.prom.url);
       expect(rules.length).toBeGreaterThanOrEqual(15);
       expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).toEqual([]);
+    });
+  });
+
+  describe("list-storm, its end 35 min ahead (npm run demo -- --live-incident)", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "list-storm", endAheadSeconds: 35 * 60 });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises the LIST storm on pods and the saturated workload-low level while the storm goes on", async () => {
+      const want = ["ApiserverListStorm", "ApiserverAPFPriorityLevelSaturated"];
+      // The first evaluations' rates see only the end of the backfill in their 5 m window (the live scrape
+      // has just begun): wait for both alerts and for the storm's rate to cover the live samples.
+      const settled = (a: PromAlert[]) =>
+        want.every((n) => a.some((x) => x.labels.alertname === n)) && a.some((x) => x.labels.alertname === "ApiserverListStorm" && Number(x.value) > 10);
+      const alerts = await waitForAlerts(live.prom.url, settled);
+      const names = alerts.map((a) => `${a.labels.alertname} ${a.state}`);
+      const storm = alerts.find((a) => a.labels.alertname === "ApiserverListStorm");
+      expect(storm?.labels, names.join(", ")).toMatchObject({ resource: "pods", apiscope_panel: "list-rate" });
+      // The scenario: 1,000 nodes LISTing every minute ≈ 16.7 LIST/s.
+      expect(Number(storm!.value)).toBeGreaterThan(10);
+      const level = alerts.find((a) => a.labels.alertname === "ApiserverAPFPriorityLevelSaturated");
+      expect(level?.labels, names.join(", ")).toMatchObject({ priority_level: "workload-low" });
+      expect(Number(level!.value)).toBeGreaterThanOrEqual(95);
     });
   });
 

@@ -23,8 +23,14 @@ export async function liveScenarioPrometheus(opts: {
   historySeconds?: number;
   ruleFiles?: string[];
   evaluationInterval?: string;
+  /**
+   * The scenario's end this far ahead of the backfill (the demo's --live-incident): the history stops at
+   * the clock and the exporter plays the rest of the incident live. Default 0 (the backfill ends at `end`).
+   */
+  endAheadSeconds?: number;
 }): Promise<LiveScenario> {
-  const end = fixtureEnd();
+  const backfilledUntil = fixtureEnd();
+  const end = backfilledUntil + (opts.endAheadSeconds ?? 0);
   const history = opts.historySeconds ?? 3 * 3600;
   const portBase = await freePort();
   const exporter: ChildProcess = spawn(
@@ -56,6 +62,7 @@ export async function liveScenarioPrometheus(opts: {
       incident: opts.incident,
       end,
       historySeconds: history,
+      ...(opts.endAheadSeconds ? { until: backfilledUntil } : {}),
       ruleFiles: opts.ruleFiles ?? [RECOMMENDED_RULES],
       evaluationInterval: opts.evaluationInterval ?? "5s",
       scrapeConfigYaml: `  - job_name: apiserver\n    scrape_interval: 5s\n    static_configs:\n${scrape}`,
