@@ -10,8 +10,6 @@ import { formatTime } from "@/lib/time-format";
 import { ApiRequestError, getJson } from "./api-client";
 import type { PanelView } from "./panel-batcher";
 
-/** The alerts are about now; re-read at about the rules' evaluation interval. */
-const REFETCH_MS = 30_000;
 /** A link opens the alert's panel from this long before it became active until now. */
 const LEAD_IN_SECONDS = 15 * 60;
 
@@ -67,12 +65,12 @@ export function AlertsStrip(props: StripProps) {
 
 function AlertsStripBody({ view, state, titles }: StripProps) {
   const query = useQuery<AlertsResponse>({
-    queryKey: ["alerts", view?.cluster, view?.job],
+    // The alerts are about now: read again whenever the view moves (its refresh timer, the refresh button),
+    // like the panels, and never on a timer of their own.
+    queryKey: ["alerts", view?.cluster, view?.job, view?.to],
     queryFn: ({ signal }) => getJson(alertsUrl(view!), alertsResponseSchema, signal),
     enabled: view !== null,
-    refetchInterval: REFETCH_MS,
     placeholderData: (prev) => prev,
-    retry: 1,
   });
   const data = query.data;
   return (
