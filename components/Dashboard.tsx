@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import type { ClusterSummary, Finding } from "@/lib/api-schema";
 import { serializeDashboardState } from "@/lib/dashboard-state";
 import { ROWS, type PanelMeta, type RowId } from "@/lib/panels/types";
+import { AlertsStrip } from "./AlertsStrip";
 import { FindingsStrip } from "./FindingsStrip";
 import { Header } from "./Header";
 import { Notices } from "./Notices";
@@ -45,6 +46,7 @@ export function Dashboard({ panels, clusters, extraNotices = [] }: { panels: Pan
       <main style={{ padding: "8px 16px 48px", maxWidth: 1800, margin: "0 auto" }}>
         <Notices notices={[...extraNotices, ...v.notices]} />
         <FindingsStrip view={v.view} state={state} panels={panels} onExpand={(finding) => update({ finding }, "replace")} onShowPanel={showPanel} permalinkFor={findingLink} />
+        <AlertsStrip view={v.view} state={state} titles={new Map(panels.map((p) => [p.id, p.title]))} />
         {ROWS.map((row) => {
           const collapsed = state.collapsed.includes(row.id);
           const rowPanels = panels.filter((p) => p.row === row.id);

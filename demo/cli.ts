@@ -117,13 +117,22 @@ export function runPromtool(file: string, dataDir: string): Promise<void> {
  * promtool 2.42 re-parses its whole input once per 2 h block, so the history is written as one file per block
  * window, and each file is handed to promtool as soon as it is complete (in parallel with generating the next).
  */
-export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}): Promise<BackfillReport> {
+/**
+ * `until` (unix seconds): backfill the history only up to then, for a scenario whose `end` lies ahead
+ * (the demo's --live-incident: the live exporter tells the rest as it happens). Default: the whole history.
+ */
+export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}, until?: number): Promise<BackfillReport> {
   const t0 = performance.now();
   const scenario = createScenario(opts);
+  const step = scenario.options.stepSeconds;
+  if (until !== undefined && !(Number.isInteger(until) && until >= scenario.timeline.start)) {
+    throw new UsageError(`--until must be a unix time in seconds after the history's start ${scenario.timeline.start} (got ${until})`);
+  }
   mkdirSync(dataDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), "apiscope-openmetrics-"));
   try {
-    const { start, end } = scenario.timeline;
+    const { start } = scenario.timeline;
+    const end = until === undefined ? scenario.timeline.end : Math.min(scenario.timeline.end, Math.floor(until / step) * step);
     const windows = blockWindows(start, end, scenario.options.stepSeconds);
     log(
       `generating ${scenario.instances.length} API servers × ${(end - start) / scenario.options.stepSeconds + 1} steps (Kubernetes ${scenario.options.k8sVersion}, incident ${scenario.options.incident}) in ${windows.length} block windows…`,
@@ -222,6 +231,7 @@ export class UsageError extends Error {}
 const USAGE = `usage:
   demo/cli.ts openmetrics --out FILE [options]   (npm run scenario -- openmetrics …)
   demo/cli.ts backfill --data DIR [options]
+backfill: --until UNIX writes the history only up to then (for an --end ahead of the clock)
 options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --incident ${INCIDENT_KINDS.join("|")} (list-storm)
          --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X (only the previous minor)`;
@@ -232,7 +242,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" } }, strict: true });
+  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" }, until: { type: "string" } }, strict: true });
   if (command !== "openmetrics" && command !== "backfill") throw new UsageError(command ? `unknown command ${command}` : "missing command");
   const opts = scenarioOptionsFromArgs(values);
   const log = (msg: string) => process.stderr.write(`scenario: ${msg}\n`);
@@ -249,7 +259,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!values.data) throw new UsageError("backfill needs --data DIR");
-  const report = await backfill(opts, values.data, log);
+  const until = values.until === undefined ? undefined : Number(values.until);
+  const report = await backfill(opts, values.data, log, until);
   console.log(JSON.stringify(report));
 }
 

@@ -17,6 +17,12 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
+/** prometheus.yml: 15 s scrapes, the given scrape configs and rule files (the demo launcher writes the same). */
+export function prometheusConfig(o: { scrapeConfigYaml?: string; ruleFiles?: string[]; evaluationInterval?: string }): string {
+  const rules = o.ruleFiles?.length ? `rule_files:\n${o.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join("\n")}\n` : "";
+  return `global:\n  scrape_interval: 15s\n  evaluation_interval: ${o.evaluationInterval ?? "30s"}\n${rules}scrape_configs:${o.scrapeConfigYaml ? "\n" + o.scrapeConfigYaml : " []"}\n`;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -30,18 +36,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/**
- * Start Prometheus over a copy of `blocksDir` (a folder of TSDB blocks made by promtool).
- * `scrapeConfig` is the YAML of `scrape_configs:` entries; none by default (fixture-only).
- */
-export async function startPrometheus(opts: { blocksDir: string; scrapeConfigYaml?: string; extraArgs?: string[] }): Promise<RunningPrometheus> {
+export interface PrometheusOptions {
+  blocksDir: string;
+  /** The YAML of `scrape_configs:` entries; none by default (fixture-only). */
+  scrapeConfigYaml?: string;
+  /** Rule files to load (absolute paths), e.g. rules/apiscope.rules.yml; none by default. */
+  ruleFiles?: string[];
+  /** How often rules are evaluated (default 30s). */
+  evaluationInterval?: string;
+  extraArgs?: string[];
+}
+
+/** Start Prometheus over a copy of `blocksDir` (a folder of TSDB blocks made by promtool). */
+export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
   const work = mkdtempSync(join(tmpdir(), "apiscope-prom-"));
   const dataDir = join(work, "data");
   cpSync(opts.blocksDir, dataDir, { recursive: true });
   const configFile = join(work, "prometheus.yml");
   writeFileSync(
     configFile,
-    `global:\n  scrape_interval: 15s\n  evaluation_interval: 30s\nscrape_configs:${opts.scrapeConfigYaml ? "\n" + opts.scrapeConfigYaml : " []"}\n`,
+    prometheusConfig({ scrapeConfigYaml: opts.scrapeConfigYaml, ruleFiles: opts.ruleFiles, evaluationInterval: opts.evaluationInterval }),
   );
   const port = await freePort();
   const child: ChildProcess = spawn(

@@ -301,3 +301,39 @@ export const exploreMetaResponseSchema = z.object({
   truncated: z.boolean(),
 });
 export type ExploreMetaResponse = z.infer<typeof exploreMetaResponseSchema>;
+
+// ── Alerts strip: the backend's pending and firing alerts about the API server (GET /api/alerts) ────────
+
+/** Query parameters of GET /api/alerts: the view's cluster and job (alerts are about now, not the range). */
+export const alertsRequestSchema = z.object({
+  cluster: viewFields.cluster,
+  job: viewFields.job,
+});
+export type AlertsRequest = z.infer<typeof alertsRequestSchema>;
+
+export const activeAlertSchema = z.object({
+  name: z.string(),
+  state: z.enum(["pending", "firing"]),
+  severity: z.string().nullable(),
+  summary: z.string().nullable(),
+  description: z.string().nullable(),
+  /** unix seconds the alert became active (pending since, or firing since its pending began) */
+  activeAt: z.number().nullable(),
+  /** the apiscope panel that shows it (its `apiscope_panel` label, when that is a panel of the catalogue) */
+  panel: z.string().nullable(),
+  labels: labelsSchema,
+});
+export type ActiveAlertView = z.infer<typeof activeAlertSchema>;
+
+export const alertsResponseSchema = z.object({
+  /** alerting rules about the API server the backend evaluates (apiscope's recommended ones and others) */
+  rulesLoaded: z.number().int(),
+  /** whether apiscope's recommended rule groups (apiscope.*) are among them */
+  recommendedLoaded: z.boolean(),
+  /** rules whose last evaluation failed */
+  unhealthyRules: z.array(z.string()),
+  alerts: z.array(activeAlertSchema),
+  /** unix seconds of this answer (ages are counted from it) */
+  now: z.number(),
+});
+export type AlertsResponse = z.infer<typeof alertsResponseSchema>;

@@ -32,6 +32,13 @@ export interface ScenarioFixtureOptions {
   end?: number;
   /** Extra Prometheus flags (e.g. `--query.lookback-delta=15m`). */
   extraArgs?: string[];
+  /** Rule files for Prometheus to evaluate (e.g. rules/apiscope.rules.yml), and how often (default 30s). */
+  ruleFiles?: string[];
+  evaluationInterval?: string;
+  /** `scrape_configs:` entries (e.g. the live exporter continuing the scenario); none by default. */
+  scrapeConfigYaml?: string;
+  /** Backfill only up to this unix time (a scenario whose `end` lies ahead; the live exporter tells the rest). */
+  until?: number;
   /**
    * History to backfill, seconds (default the scenario's 6 h). Counters do not depend on it, so a shorter
    * history is the same data where they overlap, built in a fraction of the time.
@@ -63,12 +70,19 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     `hidden${options.showHiddenMetricsForVersion ?? "-"}`,
     `end${options.end}`,
     ...(options.historySeconds ? [`h${options.historySeconds}`] : []),
+    ...(opts.until !== undefined ? [`until${opts.until}`] : []),
     generatorHash(),
   ].join("_");
   const blocks = await cachedBlocks(key, async (dir) => {
-    await backfill(options, dir);
+    await backfill(options, dir, undefined, opts.until);
   });
-  const prom = await startPrometheus({ blocksDir: blocks, extraArgs: opts.extraArgs });
+  const prom = await startPrometheus({
+    blocksDir: blocks,
+    extraArgs: opts.extraArgs,
+    ruleFiles: opts.ruleFiles,
+    evaluationInterval: opts.evaluationInterval,
+    scrapeConfigYaml: opts.scrapeConfigYaml,
+  });
   return { prom, scenario };
 }
 

@@ -26,8 +26,10 @@ import {
   parseMetadata,
   parseRangeResult,
   parseSeries,
+  parseRules,
   parseStrings,
   rangeQueryRequest,
+  rulesRequest,
   seriesRequest,
   type QueryLimits,
 } from "./prometheus-http";
@@ -35,7 +37,7 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
-import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult } from "./types";
+import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult, RuleGroup } from "./types";
 
 /** Seams for tests; production uses the defaults. */
 export interface ClientDeps {
@@ -214,6 +216,10 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
     async metadata(q) {
       // Metadata describes what is scraped now: cached like an answer for a window ending now.
       return (await call(metadataRequest(q), now() / 1000, parseMetadata, reviveMetadata, q.signal)).value;
+    },
+    async rules(q = {}) {
+      // Cached like recent metadata (RECENT_TTL_MS): alerts change at the rules' evaluation interval.
+      return (await call(rulesRequest(), now() / 1000, parseRules, reviveList<RuleGroup>, q.signal)).value;
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   type QueryStats,
   type RangeQuery,
   type RangeResult,
+  type RuleGroup,
   type SeriesQuery,
 } from "./types";
 
@@ -108,6 +109,11 @@ export function metadataRequest(q: { limit: number }): ApiRequest {
   return { path: "metadata", method: "GET", params: new URLSearchParams([["limit", String(q.limit)]]) };
 }
 
+export function rulesRequest(): ApiRequest {
+  // GET: the rules API has no POST form (Prometheus and AMP's ListRules alike).
+  return { path: "rules", method: "GET", params: new URLSearchParams() };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Responses
 
@@ -142,6 +148,37 @@ const stringResult = z.object({ resultType: z.literal("string"), result: z.tuple
 function envelope<T extends z.ZodType>(data: T) {
   return z.object({ status: z.literal("success"), data, warnings: z.array(z.string()).optional() });
 }
+
+/** activeAt is RFC 3339; Prometheus sends 0001-01-01T00:00:00Z for "never". */
+const activeAt = z
+  .string()
+  .optional()
+  .nullable()
+  .transform((text) => {
+    const ms = text ? Date.parse(text) : NaN;
+    return Number.isFinite(ms) && ms > 0 ? ms / 1000 : null;
+  });
+const alertValue = z.union([z.string(), z.number()]).optional().transform((v) => {
+  const n = typeof v === "number" ? v : v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) ? n : null;
+});
+const activeAlert = z.object({
+  labels: labels.default({}),
+  annotations: labels.default({}),
+  state: z.string(),
+  activeAt,
+  value: alertValue,
+});
+const ruleEntry = z.object({
+  type: z.string(),
+  name: z.string(),
+  query: z.string().default(""),
+  labels: labels.nullable().default({}).transform((l) => l ?? {}),
+  annotations: labels.nullable().default({}).transform((l) => l ?? {}),
+  health: z.string().default("unknown"),
+  alerts: z.array(activeAlert).nullable().default([]).transform((a) => a ?? []),
+});
+const rulesEnvelope = envelope(z.object({ groups: z.array(z.object({ name: z.string(), rules: z.array(ruleEntry).nullable().default([]) })).nullable() }));
 
 const rangeEnvelope = envelope(matrix);
 const instantEnvelope = envelope(z.discriminatedUnion("resultType", [vector, scalar, matrix, stringResult]));
@@ -276,6 +313,31 @@ export function parseInstantResult(response: RawResponse, target: BackendTarget)
 
 export function parseSeries(response: RawResponse, target: BackendTarget): Labels[] {
   return deepFreeze(parseBody(seriesEnvelope, response, target).data ?? []);
+}
+
+export function parseRules(response: RawResponse, target: BackendTarget): RuleGroup[] {
+  const groups = parseBody(rulesEnvelope, response, target).data.groups ?? [];
+  return deepFreeze(
+    groups.map((g) => {
+      const rules = g.rules ?? [];
+      return {
+        name: g.name,
+        recordingCount: rules.filter((r) => r.type === "recording").length,
+        alerting: rules
+          .filter((r) => r.type === "alerting")
+          .map((r) => ({
+            name: r.name,
+            query: r.query,
+            labels: r.labels,
+            annotations: r.annotations,
+            health: r.health,
+            // "inactive" alerts are not listed by Prometheus; anything else unknown is dropped too.
+            alerts: r.alerts.flatMap((a) => (a.state === "pending" || a.state === "firing" ? [{ ...a, state: a.state }] : [])),
+          })),
+      };
+    }),
+    4,
+  );
 }
 
 export function parseStrings(response: RawResponse, target: BackendTarget): string[] {

@@ -74,6 +74,34 @@ export interface SeriesQuery {
 /** /api/v1/metadata: per metric name, its type and help text as scraped. */
 export type MetricMetadata = Record<string, { type: string; help: string; unit?: string }[]>;
 
+/** An alert of an alerting rule, as /api/v1/rules reports it (pending or firing; inactive ones are not listed). */
+export interface ActiveAlert {
+  labels: Labels;
+  annotations: Labels;
+  state: "pending" | "firing";
+  /** unix seconds the alert became active; null when the backend does not say */
+  activeAt: number | null;
+  value: number | null;
+}
+
+/** An alerting rule and its active alerts (recording rules are left out). */
+export interface AlertingRule {
+  name: string;
+  query: string;
+  labels: Labels;
+  annotations: Labels;
+  /** "ok", "err" or "unknown": whether its last evaluation worked */
+  health: string;
+  alerts: ActiveAlert[];
+}
+
+export interface RuleGroup {
+  name: string;
+  alerting: AlertingRule[];
+  /** how many recording rules the group has */
+  recordingCount: number;
+}
+
 /** The Prometheus HTTP API as one backend (a Prometheus, Thanos, Mimir, or an AMP workspace) offers it. */
 export interface PrometheusApi {
   queryRange(q: RangeQuery): Promise<RangeResult>;
@@ -83,6 +111,12 @@ export interface PrometheusApi {
   labelValues(q: { name: string; match?: string[]; start: number; end: number; signal?: AbortSignal }): Promise<string[]>;
   /** At most `limit` metric names' metadata (the backend's own limit parameter). */
   metadata(q: { limit: number; signal?: AbortSignal }): Promise<MetricMetadata>;
+
+  /**
+   * GET /api/v1/rules (Prometheus; the AMP ruler at the workspace's same path): the rule groups with each
+   * alerting rule's pending and firing alerts, which is what /api/v1/alerts lists too, so one call does.
+   */
+  rules(q?: { signal?: AbortSignal }): Promise<RuleGroup[]>;
 }
 
 /**

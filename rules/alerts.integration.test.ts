@@ -1,0 +1,88 @@
+// The demo's incident fires the recommended alerts in a real Prometheus, as they would fire in production:
+// the backfilled scenario plus the live exporter, scraped, with rules/apiscope.rules.yml evaluated (the
+// demo launcher's setup). An ongoing incident (the WATCH surge is still going at the scenario's end) shows
+// its alert; the healthy scenario shows none, and no rule fails to evaluate.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { liveScenarioPrometheus, promAlerts, waitForAlerts, type LiveScenario, type PromAlert } from "../test-support/live-scenario";
+
+async function ruleHealth(url: string): Promise<{ name: string; health: string; lastError?: string }[]> {
+  const body = (await (await fetch(`${url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
+  return body.data.groups.flatMap((g) => g.rules);
+}
+
+/** Longer than waitForAlerts' 90 s: on two busy cores (the whole suite at once) the live scrape and the rule
+ * evaluations fall behind the clock, and a timeout should show what the alerts were, not only that it ran out. */
+const LIVE_TEST_TIMEOUT_MS = 150_000;
+
+describe("recommended rules on the live demo scenario", () => {
+  describe("watch-surge (ongoing)", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "watch-surge" });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises ApiserverWatchSurge, linked to the long-running panel, and evaluates every rule without error", async () => {
+      // As below: the first evaluations may see only the backfill's tail; wait for the surge's full size.
+      const alerts = await waitForAlerts(live.prom.url, (a) => a.some((x) => x.labels.alertname === "ApiserverWatchSurge" && Number(x.value) > 1000));
+      const surge = alerts.find((a) => a.labels.alertname === "ApiserverWatchSurge");
+      expect(surge, JSON.stringify(alerts.map((a) => a.labels.alertname))).toBeDefined();
+      expect(["pending", "firing"]).toContain(surge!.state);
+      expect(surge!.labels).toMatchObject({ job: "apiserver", severity: "warning", apiscope_panel: "longrunning-per-server" });
+      // 8× the nodes: the scenario's long-running requests grow far past 2× and +500.
+      expect(Number(surge!.value)).toBeGreaterThan(1000);
+      expect(surge!.annotations.apiscope_url).toMatch(/^APISCOPE_BASE_URL\/\?viewPanel=longrunning-per-server&from=\d{13}&to=\d{13}$/);
+      const rules = await ruleHealth(live.prom.url);
+      expect(rules.length).toBeGreaterThanOrEqual(15);
+      expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).toEqual([]);
+    }, LIVE_TEST_TIMEOUT_MS);
+  });
+
+  describe("list-storm, its end 35 min ahead (npm run demo -- --live-incident)", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "list-storm", endAheadSeconds: 35 * 60 });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises the LIST storm on pods and the saturated workload-low level while the storm goes on", async () => {
+      const want = ["ApiserverListStorm", "ApiserverAPFPriorityLevelSaturated"];
+      // The first evaluations' rates see only the end of the backfill in their 5 m window (the live scrape
+      // has just begun): wait for both alerts and for the storm's rate to cover the live samples.
+      const settled = (a: PromAlert[]) =>
+        want.every((n) => a.some((x) => x.labels.alertname === n)) && a.some((x) => x.labels.alertname === "ApiserverListStorm" && Number(x.value) > 10);
+      const alerts = await waitForAlerts(live.prom.url, settled);
+      const names = alerts.map((a) => `${a.labels.alertname} ${a.state}`);
+      const storm = alerts.find((a) => a.labels.alertname === "ApiserverListStorm");
+      expect(storm?.labels, names.join(", ")).toMatchObject({ resource: "pods", apiscope_panel: "list-rate" });
+      // The scenario: 1,000 nodes LISTing every minute ≈ 16.7 LIST/s.
+      expect(Number(storm!.value)).toBeGreaterThan(10);
+      const level = alerts.find((a) => a.labels.alertname === "ApiserverAPFPriorityLevelSaturated");
+      expect(level?.labels, names.join(", ")).toMatchObject({ priority_level: "workload-low" });
+      expect(Number(level!.value)).toBeGreaterThanOrEqual(95);
+    }, LIVE_TEST_TIMEOUT_MS);
+  });
+
+  describe("healthy", () => {
+    let live: LiveScenario;
+    beforeAll(async () => {
+      live = await liveScenarioPrometheus({ incident: "healthy" });
+    });
+    afterAll(async () => live?.stop());
+
+    it("raises no alert once the live scrape is in", async () => {
+      // Wait until the recording rule has a value from the live scrape: the rules have then seen live data.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const r = (await (await fetch(`${live.prom.url}/api/v1/query?query=${encodeURIComponent("cluster_job:apiserver_longrunning_requests:sum")}`)).json()) as { data: { result: unknown[] } };
+        if (r.data.result.length > 0 || Date.now() > deadline) break;
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+      await new Promise((res) => setTimeout(res, 11_000)); // two more evaluations
+      const alerts = await promAlerts(live.prom.url);
+      expect(alerts.map((a) => `${a.labels.alertname} ${a.state}`)).toEqual([]);
+      const rules = await ruleHealth(live.prom.url);
+      expect(rules.filter((r) => r.health !== "ok").map((r) => `${r.name}: ${r.health} ${r.lastError ?? ""}`)).toEqual([]);
+    }, LIVE_TEST_TIMEOUT_MS);
+  });
+});
