@@ -117,7 +117,8 @@ export function runPromtool(file: string, dataDir: string): Promise<void> {
  * promtool 2.42 re-parses its whole input once per 2 h block, so the history is written as one file per block
  * window, and each file is handed to promtool as soon as it is complete (in parallel with generating the next).
  */
-export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}): Promise<BackfillReport> {
+/** `targetLabels`: labels added to every series, as a scrape's target labels would (e.g. `{ cluster: "a" }`). */
+export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}, targetLabels: Record<string, string> = {}): Promise<BackfillReport> {
   const t0 = performance.now();
   const scenario = createScenario(opts);
   mkdirSync(dataDir, { recursive: true });
@@ -128,7 +129,7 @@ export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg
     log(
       `generating ${scenario.instances.length} API servers × ${(end - start) / scenario.options.stepSeconds + 1} steps (Kubernetes ${scenario.options.k8sVersion}, incident ${scenario.options.incident}) in ${windows.length} block windows…`,
     );
-    const writer = new OpenMetricsWriter(scenario);
+    const writer = new OpenMetricsWriter(scenario, undefined, targetLabels);
     const metadata = writer.metadata();
     const promtool = limiter(Math.max(1, availableParallelism()));
     const imports: Promise<void>[] = [];
