@@ -2,8 +2,9 @@
 import { format } from "date-fns";
 import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
-import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
+import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam } from "@/lib/time-range";
 import { formatTime } from "@/lib/time-format";
+import { RangePresets } from "./RangePresets";
 import { SamplesTotal } from "./SamplesTotal";
 import { ThemeToggle } from "./ThemeToggle";
 import type { DashboardView } from "./use-dashboard-view";
@@ -84,6 +85,7 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
       style={{ position: "sticky", top: 0, zIndex: 20, background: "var(--bg)", borderBottom: "1px solid var(--border)", padding: "8px 16px", display: "flex", flexWrap: "wrap", gap: 8, alignItems: "center" }}
     >
       <strong style={{ fontSize: 17, marginRight: 8 }}>apiscope</strong>
+      <a href={`/fleet?${new URLSearchParams({ from: state.from, to: state.to })}`} title="Every cluster, worst first">Fleet</a>
       {children}
       <label>
         <span className="sr-only">Cluster</span>
@@ -121,18 +123,7 @@ export function Header({ view, children }: { view: DashboardView; children?: Rea
       <span data-testid="range-label" title={`${fmt(range.from)} → ${fmt(range.to)}`} style={{ fontSize: 13 }}>
         {describeRange(range.fromParam, range.toParam, fmt, now)}
       </span>
-      <select
-        aria-label="Time range"
-        value={RELATIVE_PRESETS.some((p) => p.from === state.from) && state.to === "now" ? state.from : ""}
-        onChange={(e) => e.target.value && update({ from: e.target.value, to: "now" })}
-      >
-        <option value="">Custom</option>
-        {RELATIVE_PRESETS.map((p) => (
-          <option key={p.from} value={p.from}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <RangePresets from={state.from} to={state.to} onPick={(from) => update({ from, to: "now" })} />
       <button type="button" onClick={() => shift(-1)} title="Shift back by half the range" aria-label="Shift back">
         ◀
       </button>

@@ -222,7 +222,7 @@ export class UsageError extends Error {}
 
 const USAGE = `usage:
   demo/cli.ts openmetrics --out FILE [options]   (npm run scenario -- openmetrics …)
-  demo/cli.ts backfill --data DIR [options]
+  demo/cli.ts backfill --data DIR [--cluster-label NAME] [options]   (NAME: every series gets cluster="NAME", as a scrape's target label)
 options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --incident ${INCIDENT_KINDS.join("|")} (list-storm)
          --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X (only the previous minor)`;
@@ -233,7 +233,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    args: rest,
+    options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" }, "cluster-label": { type: "string" } },
+    strict: true,
+  });
   if (command !== "openmetrics" && command !== "backfill") throw new UsageError(command ? `unknown command ${command}` : "missing command");
   const opts = scenarioOptionsFromArgs(values);
   const log = (msg: string) => process.stderr.write(`scenario: ${msg}\n`);
@@ -250,7 +254,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!values.data) throw new UsageError("backfill needs --data DIR");
-  const report = await backfill(opts, values.data, log);
+  const clusterLabel = values["cluster-label"];
+  const report = await backfill(opts, values.data, log, clusterLabel ? { cluster: clusterLabel } : {});
   console.log(JSON.stringify(report));
 }
 
