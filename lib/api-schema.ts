@@ -276,3 +276,26 @@ export const fleetResponseSchema = z.object({
   queries: z.number(),
 });
 export type FleetResponse = z.infer<typeof fleetResponseSchema>;
+
+// ── Deployment health (GET /api/health) ──────────────────────────────────────────────────────────
+
+export const healthClusterSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["prometheus", "amp"]),
+  reachable: z.boolean(),
+  /** One trivial query's round trip (or how long until it failed). */
+  latencyMs: z.number(),
+  /** AMP: which credential source signed, in words (never a key); null for Prometheus. */
+  credentials: z.string().nullable(),
+  /** The API-server job found (null: reachable, but no API-server metrics in the last 6 hours). */
+  job: z.string().nullable(),
+  /** From kubernetes_build_info (null when it is not scraped). */
+  kubernetesVersion: z.string().nullable(),
+  error: z.object({ kind: z.string(), message: z.string(), hint: z.string() }).nullable(),
+});
+export type HealthCluster = z.infer<typeof healthClusterSchema>;
+
+/** 200 when every cluster is reachable and has API-server metrics, else 503 with the same body. */
+export const healthResponseSchema = z.object({ ok: z.boolean(), clusters: z.array(healthClusterSchema) });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

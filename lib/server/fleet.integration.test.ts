@@ -2,7 +2,8 @@
 // 1.24 healthy), one AMP workspace through the SigV4-verifying stand-in holding two clusters told apart by
 // their `cluster` label (1.35 with slow etcd, 1.30 healthy), a backend that accepts connections and never
 // answers, and one that refuses them. Every reachable row must read what that cluster's own dashboard
-// panels show; the hung one is marked within its timeout without delaying the others.
+// panels show; the hung one is marked within its timeout without delaying the others. /api/health's work
+// on the same clusters names what is wrong without a secret or an address.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { panelData } from "./dashboard";
 import { resetDataSourceState } from "./datasource";
 import { NO_AMBIENT_AWS, setEnv } from "./datasource/testing/env";
 import { FLEET_POINTS, loadFleet } from "./fleet";
+import { health } from "./health";
 
 const WORKSPACE = "ws-fleet-integration";
 const REGION = "eu-west-1";
@@ -197,5 +199,26 @@ describe("fleet overview on real backends", () => {
     expect(again.samplesProcessed).toBe(0);
     expect(again.queries).toBe(0);
     expect(again.rows.map((r) => r.status)).toEqual(["ok", "ok", "ok", "ok"]);
+  });
+});
+
+describe("GET /api/health's work on the same clusters", () => {
+  it("says per cluster whether it is reachable, how fast, which job and credential source, and never a secret or address", async () => {
+    const answer = await health(getClusters());
+    const byId = Object.fromEntries(answer.clusters.map((c) => [c.id, c]));
+    expect(answer.ok).toBe(false);
+    for (const id of ["storm", "calm", "east", "west"]) {
+      expect(byId[id]!.reachable, id).toBe(true);
+      expect(byId[id]!.job, id).toBe("apiserver");
+      expect(byId[id]!.latencyMs, id).toBeLessThan(HUNG_TIMEOUT_MS);
+    }
+    expect(byId.east!.credentials).toBe("environment variables");
+    expect(byId.storm!.credentials).toBeNull();
+    expect(byId.hung!.reachable).toBe(false);
+    expect(byId.hung!.error!.kind).toBe("timeout");
+    expect(byId.hung!.latencyMs).toBeLessThan(HUNG_TIMEOUT_MS + 1000);
+    expect(byId.gone!.error!.kind).toBe("unreachable");
+    const text = JSON.stringify(answer);
+    for (const secret of [KEYS.accessKeyId, KEYS.secretAccessKey, KEYS.sessionToken, "127.0.0.1", WORKSPACE]) expect(text).not.toContain(secret);
   });
 });
