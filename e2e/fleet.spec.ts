@@ -1,7 +1,7 @@
 // The fleet page in Chromium, on the demo's fleet: the LIST-storm incident cluster (Kubernetes 1.30) and
 // the demo's other clusters (demo/fleet.ts) in a second real Prometheus, told apart by their `cluster`
 // label. The rows come worst first, the numbers are the API's, the load's cost is shown, and a row opens
-// that cluster's dashboard on the same range.
+// that cluster's dashboard on the same range; a cluster whose backend is down is shown as such, first.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { fleetResponseSchema } from "../lib/api-schema";
 import { formatValue } from "../lib/format";
 import { startApp, type RunningApp } from "../test-support/app-server";
 import { scenarioPrometheus, sharedWorkspacePrometheus } from "../test-support/fixtures";
+import { freePort } from "../test-support/prometheus";
 import { panel } from "./fixtures";
 
 interface FleetStack {
@@ -33,6 +34,8 @@ const test = base.extend<object, { fleet: FleetStack }>({
       const clusters = [
         { id: "default", name: "demo (Kubernetes 1.30)", kind: "prometheus", url: incident.prom.url },
         ...others.map((c) => ({ id: c.label, name: c.name, kind: "prometheus", url: shared.prom.url, clusterLabel: c.label })),
+        // Not part of the demo: a cluster whose backend is down, to be shown as such.
+        { id: "gone", name: "gone", kind: "prometheus", url: `http://127.0.0.1:${await freePort()}` },
       ];
       writeFileSync(join(dir, "clusters.json"), JSON.stringify({ clusters }));
       const app = await startApp({ APISCOPE_CONFIG: join(dir, "clusters.json") });
@@ -58,21 +61,29 @@ test.describe("fleet", () => {
     const rows = page.getByTestId("fleet-row");
     await expect(rows).toHaveCount(fleet.ids.length);
     await expect(page.locator('[data-testid="fleet-row"][data-status="loading"]')).toHaveCount(0, { timeout: 30_000 });
-    await expect(page.locator('[data-testid="fleet-row"][data-status="error"]')).toHaveCount(0);
 
-    const shown = await rows.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute("data-cluster")!, score: Number(e.getAttribute("data-score")) })));
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute("data-cluster")!, status: e.getAttribute("data-status"), score: Number(e.getAttribute("data-score")) })),
+    );
     expect(shown.map((r) => r.id).sort()).toEqual([...fleet.ids].sort());
-    // Worst first: scores never rise down the table, and the saturated incident cluster leads.
-    for (let i = 1; i < shown.length; i++) expect(shown[i]!.score).toBeLessThanOrEqual(shown[i - 1]!.score);
-    expect(shown[0]!.id).toBe("default");
-    expect(shown[0]!.score).toBeGreaterThanOrEqual(1);
+    // The cluster that cannot be read leads, saying why (never where its backend is).
+    expect(shown[0]).toMatchObject({ id: "gone", status: "error" });
+    const gone = page.locator('[data-testid="fleet-row"][data-cluster="gone"]');
+    await expect(gone.getByTestId("fleet-row-error")).toContainText('Cannot reach the Prometheus of cluster "gone"');
+    await expect(gone).not.toContainText("127.0.0.1");
+    // Then worst first: scores never rise down the table, and the saturated incident cluster leads.
+    const read = shown.slice(1);
+    expect(read.every((r) => r.status === "ok")).toBe(true);
+    for (let i = 1; i < read.length; i++) expect(read[i]!.score).toBeLessThanOrEqual(read[i - 1]!.score);
+    expect(read[0]!.id).toBe("default");
+    expect(read[0]!.score).toBeGreaterThanOrEqual(1);
 
     // The page shows what the API answers for the same range (the API's numbers equal the dashboard's:
     // lib/server/fleet.integration.test.ts).
     const res = await page.request.get(`${fleet.app.url}/api/fleet?start=${from}&end=${to}`);
     const api = fleetResponseSchema.parse(await res.json());
     for (const r of api.rows) {
-      if (r.status !== "ok") throw new Error(`${r.id}: ${r.status}`);
+      if (r.status !== "ok") continue;
       const row = page.locator(`[data-testid="fleet-row"][data-cluster="${r.id}"]`);
       await expect(row).toContainText(formatValue(r.readings.requestRate, "reqps"));
       await expect(row).toContainText(formatValue(r.readings.apiP99Seconds, "seconds"));
