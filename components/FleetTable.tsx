@@ -23,6 +23,7 @@ const COLUMNS: Column[] = [
   { title: "Requests", cell: (r) => ({ text: formatValue(r.requestRate, "reqps"), bad: false }) },
   { title: "5xx", cell: (r) => ({ text: formatValue(r.errorShare, "ratio"), bad: over(r.errorShare, SCORE_THRESHOLDS.errorShare) }) },
   { title: "429", cell: (r) => ({ text: formatValue(r.throttledShare, "ratio"), bad: over(r.throttledShare, SCORE_THRESHOLDS.throttledShare) }) },
+  { title: "4xx", cell: (r) => ({ text: formatValue(r.clientErrorShare, "ratio"), bad: false }) },
   { title: "API p99", cell: (r) => ({ text: formatValue(r.apiP99Seconds, "seconds"), bad: over(r.apiP99Seconds, SCORE_THRESHOLDS.apiP99Seconds) }) },
   {
     title: "Busiest APF level",

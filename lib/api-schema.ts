@@ -240,6 +240,8 @@ export const fleetReadingsSchema = z.object({
   requestRate: z.number().nullable(),
   errorShare: z.number().nullable(),
   throttledShare: z.number().nullable(),
+  /** Every 4xx, 429 included (not scored: 404 and 409 are everyday answers). */
+  clientErrorShare: z.number().nullable(),
   apiP99Seconds: z.number().nullable(),
   etcdP99Seconds: z.number().nullable(),
   seatUtilizationPercent: z.number().nullable(),

@@ -170,6 +170,7 @@ describe("fleet overview on real backends", () => {
     expectSame(readings.requestRate, lastOf(requests, "rate").value, "request rate");
     expectSame(readings.errorShare, lastOf(requests, "5xx").value, "5xx share");
     expectSame(readings.throttledShare, lastOf(requests, "429").value, "429 share");
+    expectSame(readings.clientErrorShare, lastOf(requests, "4xx").value, "4xx share");
     expectSame(readings.apiP99Seconds, lastOf(await panelData("api-latency-p99", { ...view, width: 800 }), "single").value, "API p99");
     expectSame(readings.etcdP99Seconds, lastOf(await panelData("etcd-latency-p99", { ...view, width: 800 }), "p99").value, "etcd p99");
     const seats = lastOf(await panelData("apf-seat-utilization", { ...view, width: widthFor("timeseries") }), "utilization");

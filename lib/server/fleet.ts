@@ -50,6 +50,7 @@ const READINGS = {
   requestRate: { panel: "request-rate", query: "rate" },
   errorShare: { panel: "request-rate", query: "5xx" },
   throttledShare: { panel: "request-rate", query: "429" },
+  clientErrorShare: { panel: "request-rate", query: "4xx" },
   apiP99: { panel: "api-latency-p99", query: "single" },
   etcdP99: { panel: "etcd-latency-p99", query: "p99" },
   seatUtilization: { panel: "apf-seat-utilization", query: "utilization" },
@@ -129,10 +130,11 @@ function inflightShare(samples: InstantSample[] | null, cluster: ClusterConfig):
 /** All readings of one resolved cluster, in parallel (the data source bounds its own calls). */
 async function readCluster(view: ViewContext, cost: Cost, signal: AbortSignal): Promise<FleetReadings> {
   const get = (ref: PanelReadingRef) => instant(view, panelQuery(ref), cost, signal);
-  const [rate, errors, throttled, apiP99, etcdP99, seats, inflight, etcdSize] = await Promise.all([
+  const [rate, errors, throttled, clientErrors, apiP99, etcdP99, seats, inflight, etcdSize] = await Promise.all([
     get(READINGS.requestRate),
     get(READINGS.errorShare),
     get(READINGS.throttledShare),
+    get(READINGS.clientErrorShare),
     get(READINGS.apiP99),
     get(READINGS.etcdP99),
     get(READINGS.seatUtilization),
@@ -147,6 +149,7 @@ async function readCluster(view: ViewContext, cost: Cost, signal: AbortSignal): 
     requestRate: single(rate),
     errorShare: single(errors),
     throttledShare: single(throttled),
+    clientErrorShare: single(clientErrors),
     apiP99Seconds: single(apiP99),
     etcdP99Seconds: single(etcdP99),
     seatUtilizationPercent: busiestLevel?.value ?? null,
