@@ -84,7 +84,7 @@ export function Fleet({ clusters: initial }: { clusters?: ClusterSummary[] }) {
           Each cluster's readings at the end of the range (what its dashboard's tiles show), worst first: a cluster that cannot be read leads, then the one
           closest to a limit (1 % 5xx or 429, 1 s API p99, 100 ms etcd p99, a full priority level, 90 % of the in-flight limit, 80 % of the etcd quota).
         </p>
-        <FleetTable entries={entries} fromParam={range.fromParam} toParam={range.toParam} />
+        <FleetTable entries={entries} range={{ start: range.from, end: range.to, fromParam: range.fromParam, toParam: range.toParam }} />
       </main>
     </div>
   );

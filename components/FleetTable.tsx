@@ -1,9 +1,13 @@
 "use client";
 // The fleet's rows: each cluster's readings, its score, and what it cost; the name opens its dashboard
-// on the same range.
-import type { ClusterSummary, FleetReadings, FleetRow } from "@/lib/api-schema";
+// on the same range. A row's top finding is asked for only on a click: the findings read the dashboard's
+// panels (about one dashboard load of samples), far more than the row's own readings.
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { findingsResponseSchema, type ClusterSummary, type FleetReadings, type FleetRow } from "@/lib/api-schema";
 import { SCORE_THRESHOLDS } from "@/lib/fleet-score";
 import { formatValue } from "@/lib/format";
+import { getJson } from "./api-client";
 
 export interface FleetEntry {
   cluster: ClusterSummary;
@@ -46,9 +50,47 @@ const COLUMNS: Column[] = [
   },
 ];
 
+interface ViewRange {
+  start: number;
+  end: number;
+  fromParam: string;
+  toParam: string;
+}
+
+function TopFinding({ clusterId, range }: { clusterId: string; range: ViewRange }) {
+  const [asked, setAsked] = useState(false);
+  const findings = useQuery({
+    queryKey: ["fleet-finding", clusterId, range.start, range.end],
+    queryFn: ({ signal }) => getJson(`/api/findings?${new URLSearchParams({ cluster: clusterId, start: String(range.start), end: String(range.end) })}`, findingsResponseSchema, signal),
+    enabled: asked,
+    staleTime: 60_000,
+  });
+  if (!asked) {
+    return (
+      <button type="button" data-testid="fleet-finding-ask" onClick={() => setAsked(true)} title="Ask for this cluster's findings in the range (reads its dashboard's panels: about one dashboard load)">
+        top finding
+      </button>
+    );
+  }
+  if (findings.error) return <span style={{ color: "var(--bad)" }}>{findings.error.message}</span>;
+  if (!findings.data) return <span style={{ color: "var(--muted)" }}>looking…</span>;
+  const top = findings.data.findings[0];
+  const cost = `${formatValue(findings.data.samplesProcessed, "count")} samples`;
+  if (!top) return <span data-testid="fleet-finding" data-cause="" style={{ color: "var(--muted)" }}>no problem found ({cost})</span>;
+  const link = `/?${new URLSearchParams({ cluster: clusterId, from: range.fromParam, to: range.toParam, finding: top.id })}`;
+  return (
+    <span data-testid="fleet-finding" data-cause={top.cause} data-severity={top.severity}>
+      <a href={link} style={{ color: top.severity === "critical" ? "var(--bad)" : undefined }}>
+        {top.title}
+      </a>{" "}
+      <span style={{ color: "var(--muted)" }}>({cost})</span>
+    </span>
+  );
+}
+
 const cellStyle = { padding: "6px 10px", borderBottom: "1px solid var(--border)", textAlign: "right" as const, fontVariantNumeric: "tabular-nums" as const };
 
-function RowCells({ entry }: { entry: FleetEntry }) {
+function RowCells({ entry, range }: { entry: FleetEntry; range: ViewRange }) {
   const { row, requestError } = entry;
   if (row?.status === "ok") {
     return (
@@ -62,18 +104,22 @@ function RowCells({ entry }: { entry: FleetEntry }) {
           );
         })}
         <td style={cellStyle}>{row.score.toFixed(2)}</td>
+        <td style={{ ...cellStyle, textAlign: "left", maxWidth: 360 }}>
+          <TopFinding clusterId={entry.cluster.id} range={range} />
+        </td>
       </>
     );
   }
   const message = row?.status === "error" ? `${row.error.message} — ${row.error.hint}` : requestError;
   return (
-    <td colSpan={COLUMNS.length + 1} data-testid="fleet-row-error" style={{ ...cellStyle, textAlign: "left", color: message ? "var(--bad)" : "var(--muted)" }}>
+    <td colSpan={COLUMNS.length + 2} data-testid="fleet-row-error" style={{ ...cellStyle, textAlign: "left", color: message ? "var(--bad)" : "var(--muted)" }}>
       {message ?? "loading…"}
     </td>
   );
 }
 
-export function FleetTable({ entries, fromParam, toParam }: { entries: FleetEntry[]; fromParam: string; toParam: string }) {
+export function FleetTable({ entries, range }: { entries: FleetEntry[]; range: ViewRange }) {
+  const { fromParam, toParam } = range;
   return (
     <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 13 }}>
       <thead>
@@ -87,6 +133,7 @@ export function FleetTable({ entries, fromParam, toParam }: { entries: FleetEntr
           <th style={cellStyle} title="The worst reading as a share of its threshold: 1 is at the threshold">
             Score
           </th>
+          <th style={{ ...cellStyle, textAlign: "left" }}>Top finding</th>
           <th style={cellStyle} title="Backend samples this row's queries processed (cached readings cost nothing)">
             Samples
           </th>
@@ -102,7 +149,7 @@ export function FleetTable({ entries, fromParam, toParam }: { entries: FleetEntr
                 <a href={`/?${new URLSearchParams({ cluster: cluster.id, from: fromParam, to: toParam })}`}>{cluster.name}</a>
                 {cluster.kind === "amp" && <span style={{ color: "var(--muted)" }}> (AMP {cluster.region ?? ""})</span>}
               </td>
-              <RowCells entry={entry} />
+              <RowCells entry={entry} range={range} />
               <td style={cellStyle}>{row ? formatValue(row.samplesProcessed, "count") : ""}</td>
             </tr>
           );

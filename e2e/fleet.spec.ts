@@ -1,7 +1,8 @@
 // The fleet page in Chromium, on the demo's fleet: the LIST-storm incident cluster (Kubernetes 1.30) and
 // the demo's other clusters (demo/fleet.ts) in a second real Prometheus, told apart by their `cluster`
 // label. The rows come worst first, the numbers are the API's, the load's cost is shown, and a row opens
-// that cluster's dashboard on the same range; a cluster whose backend is down is shown as such, first.
+// that cluster's dashboard on the same range; a cluster whose backend is down is shown as such, first; a
+// row's top finding comes on a click.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,6 +117,28 @@ test.describe("fleet", () => {
     expect(back.searchParams.get("from")).toBe(String(from * 1000));
     expect(back.searchParams.get("to")).toBe(String(to * 1000));
     await expect(page.getByTestId("fleet-row")).toHaveCount(fleet.ids.length);
+  });
+
+  test("a row's top finding is asked for on a click only, names the cause, and links to its permalink", async ({ page, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    const findingRequests: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/findings") findingRequests.push(r.url());
+    });
+    await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+    const row = page.locator('[data-testid="fleet-row"][data-cluster="default"]');
+    await expect(row).toHaveAttribute("data-status", "ok", { timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    expect(findingRequests).toEqual([]);
+    await row.getByTestId("fleet-finding-ask").click();
+    const finding = row.getByTestId("fleet-finding");
+    await expect(finding).toHaveAttribute("data-cause", "list-storm", { timeout: 30_000 });
+    await expect(finding).toContainText("samples");
+    expect(findingRequests).toHaveLength(1);
+    const href = new URL((await finding.getByRole("link").getAttribute("href"))!, fleet.app.url);
+    expect(href.searchParams.get("cluster")).toBe("default");
+    expect(href.searchParams.get("finding")).toMatch(/^list-storm:/);
+    expect(href.searchParams.get("from")).toBe(String(from * 1000));
   });
 
   test("a cluster that cannot be asked for is refused by name, listing only the caller's clusters", async ({ request, fleet }) => {
