@@ -88,7 +88,7 @@ function TopFinding({ clusterId, range }: { clusterId: string; range: ViewRange 
   );
 }
 
-const cellStyle = { padding: "6px 10px", borderBottom: "1px solid var(--border)", textAlign: "right" as const, fontVariantNumeric: "tabular-nums" as const };
+const cellStyle = { padding: "6px 10px", borderBottom: "1px solid var(--border)", textAlign: "right" as const, fontVariantNumeric: "tabular-nums" as const, whiteSpace: "nowrap" as const };
 
 function RowCells({ entry, range }: { entry: FleetEntry; range: ViewRange }) {
   const { row, requestError } = entry;
@@ -104,7 +104,7 @@ function RowCells({ entry, range }: { entry: FleetEntry; range: ViewRange }) {
           );
         })}
         <td style={cellStyle}>{row.score.toFixed(2)}</td>
-        <td style={{ ...cellStyle, textAlign: "left", maxWidth: 360 }}>
+        <td style={{ ...cellStyle, textAlign: "left", maxWidth: 360, whiteSpace: "normal" }}>
           <TopFinding clusterId={entry.cluster.id} range={range} />
         </td>
       </>
@@ -112,7 +112,7 @@ function RowCells({ entry, range }: { entry: FleetEntry; range: ViewRange }) {
   }
   const message = row?.status === "error" ? `${row.error.message} — ${row.error.hint}` : requestError;
   return (
-    <td colSpan={COLUMNS.length + 2} data-testid="fleet-row-error" style={{ ...cellStyle, textAlign: "left", color: message ? "var(--bad)" : "var(--muted)" }}>
+    <td colSpan={COLUMNS.length + 2} data-testid="fleet-row-error" style={{ ...cellStyle, textAlign: "left", whiteSpace: "normal", color: message ? "var(--bad)" : "var(--muted)" }}>
       {message ?? "loading…"}
     </td>
   );
@@ -145,7 +145,7 @@ export function FleetTable({ entries, range }: { entries: FleetEntry[]; range: V
           const status = row?.status ?? (entry.requestError ? "error" : "loading");
           return (
             <tr key={cluster.id} data-testid="fleet-row" data-cluster={cluster.id} data-status={status} data-score={row?.score ?? ""}>
-              <td style={{ ...cellStyle, textAlign: "left" }}>
+              <td style={{ ...cellStyle, textAlign: "left", whiteSpace: "normal" }}>
                 <a href={`/?${new URLSearchParams({ cluster: cluster.id, from: fromParam, to: toParam })}`}>{cluster.name}</a>
                 {cluster.kind === "amp" && <span style={{ color: "var(--muted)" }}> (AMP {cluster.region ?? ""})</span>}
               </td>
