@@ -2,8 +2,9 @@
 import { format } from "date-fns";
 import { useEffect, useState } from "react";
 import { REFRESH_CHOICES, type DashboardState, type Refresh } from "@/lib/dashboard-state";
-import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam, RELATIVE_PRESETS } from "@/lib/time-range";
+import { describeRange, isRelative, MAX_RANGE_SECONDS, parseTimeParam } from "@/lib/time-range";
 import { formatTime } from "@/lib/time-format";
+import { RangePresets } from "./RangePresets";
 import { SamplesTotal } from "./SamplesTotal";
 import { ThemeToggle } from "./ThemeToggle";
 import type { DashboardView } from "./use-dashboard-view";
@@ -100,6 +101,7 @@ export function Header({ view, children, page = "dashboard" }: { view: Dashboard
     >
       <strong style={{ fontSize: 17, marginRight: 8 }}>apiscope</strong>
       <PageLink page={page} state={state} />
+      <a href={`/fleet?${new URLSearchParams({ from: state.from, to: state.to })}`} title="Every cluster, worst first">Fleet</a>
       {children}
       <label>
         <span className="sr-only">Cluster</span>
@@ -141,18 +143,7 @@ export function Header({ view, children, page = "dashboard" }: { view: Dashboard
       <span data-testid="range-label" title={`${fmt(range.from)} → ${fmt(range.to)}`} style={{ fontSize: 13 }}>
         {describeRange(range.fromParam, range.toParam, fmt, now)}
       </span>
-      <select
-        aria-label="Time range"
-        value={RELATIVE_PRESETS.some((p) => p.from === state.from) && state.to === "now" ? state.from : ""}
-        onChange={(e) => e.target.value && update({ from: e.target.value, to: "now" })}
-      >
-        <option value="">Custom</option>
-        {RELATIVE_PRESETS.map((p) => (
-          <option key={p.from} value={p.from}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <RangePresets from={state.from} to={state.to} onPick={(from) => update({ from, to: "now" })} />
       <button type="button" onClick={() => shift(-1)} title="Shift back by half the range" aria-label="Shift back">
         ◀
       </button>

@@ -10,3 +10,4 @@ function Loading() {
 
 export const DashboardPage = dynamic(() => import("./Dashboard").then((m) => m.Dashboard), { ssr: false, loading: Loading });
 export const SinglePanelPage = dynamic(() => import("./SinglePanel").then((m) => m.SinglePanel), { ssr: false, loading: Loading });
+export const FleetPage = dynamic(() => import("./Fleet").then((m) => m.Fleet), { ssr: false, loading: Loading });

@@ -32,9 +32,9 @@ describe("backfill --until", () => {
   it("refuses a time that is not after the history's start, before writing anything", async () => {
     const { backfill } = await import("./cli");
     const end = 1795435200;
-    await expect(backfill({ end, historySeconds: 3600 }, "/nonexistent/apiscope-until-test", undefined, end - 7200)).rejects.toThrow(
+    await expect(backfill({ end, historySeconds: 3600 }, "/nonexistent/apiscope-until-test", undefined, { until: end - 7200 })).rejects.toThrow(
       `--until must be a unix time in seconds after the history's start ${end - 3600} (got ${end - 7200})`,
     );
-    await expect(backfill({ end, historySeconds: 3600 }, "/nonexistent/apiscope-until-test", undefined, Number("soon"))).rejects.toThrow(UsageError);
+    await expect(backfill({ end, historySeconds: 3600 }, "/nonexistent/apiscope-until-test", undefined, { until: Number("soon") })).rejects.toThrow(UsageError);
   });
 });

@@ -117,11 +117,18 @@ export function runPromtool(file: string, dataDir: string): Promise<void> {
  * promtool 2.42 re-parses its whole input once per 2 h block, so the history is written as one file per block
  * window, and each file is handed to promtool as soon as it is complete (in parallel with generating the next).
  */
-/**
- * `until` (unix seconds): backfill the history only up to then, for a scenario whose `end` lies ahead
- * (the demo's --live-incident: the live exporter tells the rest as it happens). Default: the whole history.
- */
-export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}, until?: number): Promise<BackfillReport> {
+export interface BackfillExtras {
+  /**
+   * Backfill the history only up to then (unix seconds), for a scenario whose `end` lies ahead (the demo's
+   * --live-incident: the live exporter tells the rest as it happens). Default: the whole history.
+   */
+  until?: number;
+  /** Labels added to every series, as a scrape's target labels would (e.g. `{ cluster: "a" }`). */
+  targetLabels?: Record<string, string>;
+}
+
+export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg: string) => void = () => {}, extras: BackfillExtras = {}): Promise<BackfillReport> {
+  const { until, targetLabels = {} } = extras;
   const t0 = performance.now();
   const scenario = createScenario(opts);
   const step = scenario.options.stepSeconds;
@@ -137,7 +144,7 @@ export async function backfill(opts: ScenarioOptions, dataDir: string, log: (msg
     log(
       `generating ${scenario.instances.length} API servers × ${(end - start) / scenario.options.stepSeconds + 1} steps (Kubernetes ${scenario.options.k8sVersion}, incident ${scenario.options.incident}) in ${windows.length} block windows…`,
     );
-    const writer = new OpenMetricsWriter(scenario);
+    const writer = new OpenMetricsWriter(scenario, undefined, targetLabels);
     const metadata = writer.metadata();
     const promtool = limiter(Math.max(1, availableParallelism()));
     const imports: Promise<void>[] = [];
@@ -230,8 +237,8 @@ export class UsageError extends Error {}
 
 const USAGE = `usage:
   demo/cli.ts openmetrics --out FILE [options]   (npm run scenario -- openmetrics …)
-  demo/cli.ts backfill --data DIR [options]
-backfill: --until UNIX writes the history only up to then (for an --end ahead of the clock)
+  demo/cli.ts backfill --data DIR [--cluster-label NAME] [--until UNIX] [options]
+      (NAME: every series gets cluster="NAME", as a scrape's target label; --until writes the history only up to then, for an --end ahead of the clock)
 options: --k8s-version ${K8S_VERSIONS.join("|")} (1.30)  --incident ${INCIDENT_KINDS.join("|")} (list-storm)
          --seed N (1)  --scale N (1)  --end UNIX (default: last 30 s grid point ≥ 30 s ago)
          --history-seconds N (21600)  --show-hidden-metrics-for-version 1.X (only the previous minor)`;
@@ -242,7 +249,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { values } = parseArgs({ args: rest, options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" }, until: { type: "string" } }, strict: true });
+  const { values } = parseArgs({
+    args: rest,
+    options: { ...SCENARIO_ARG_OPTIONS, out: { type: "string" }, data: { type: "string" }, until: { type: "string" }, "cluster-label": { type: "string" } },
+    strict: true,
+  });
   if (command !== "openmetrics" && command !== "backfill") throw new UsageError(command ? `unknown command ${command}` : "missing command");
   const opts = scenarioOptionsFromArgs(values);
   const log = (msg: string) => process.stderr.write(`scenario: ${msg}\n`);
@@ -260,7 +271,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!values.data) throw new UsageError("backfill needs --data DIR");
   const until = values.until === undefined ? undefined : Number(values.until);
-  const report = await backfill(opts, values.data, log, until);
+  const clusterLabel = values["cluster-label"];
+  const report = await backfill(opts, values.data, log, { until, targetLabels: clusterLabel ? { cluster: clusterLabel } : {} });
   console.log(JSON.stringify(report));
 }
 

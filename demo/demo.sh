@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run demo [-- --k8s-version 1.24|1.28|1.30|1.35] [--incident KIND] [--seed N] [--scale N]
+# npm run demo [-- --k8s-version 1.24|1.28|1.30|1.35] [--incident KIND] [--seed N] [--scale N] [--single]
 # KIND: list-storm (default), apf-saturation, etcd-slow, webhook-slow, watch-surge, asymmetric, healthy
 # Starts a real Prometheus loaded with the API-server incident scenario, keeps it scraping the live
 # scenario exporter, and serves the dashboard on http://127.0.0.1:${PORT:-3000}.

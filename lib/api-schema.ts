@@ -337,3 +337,79 @@ export const alertsResponseSchema = z.object({
   now: z.number(),
 });
 export type AlertsResponse = z.infer<typeof alertsResponseSchema>;
+
+// ── Fleet overview (GET /api/fleet) ──────────────────────────────────────────────────────────────
+
+/**
+ * Query parameters of GET /api/fleet: the range every cluster's readings are taken at the end of, and
+ * optionally which clusters (`cluster=a&cluster=b`; default every cluster the caller may see).
+ */
+export const fleetRequestSchema = inRange(z.object({ start: requestTime, end: viewEnd, cluster: z.array(printable(100).min(1)).max(100).optional() }));
+export type FleetRequest = z.infer<typeof fleetRequestSchema>;
+
+/** One cluster's readings: each the value its dashboard panel shows at the end of the range (null: absent). */
+export const fleetReadingsSchema = z.object({
+  requestRate: z.number().nullable(),
+  errorShare: z.number().nullable(),
+  throttledShare: z.number().nullable(),
+  /** Every 4xx, 429 included (not scored: 404 and 409 are everyday answers). */
+  clientErrorShare: z.number().nullable(),
+  apiP99Seconds: z.number().nullable(),
+  etcdP99Seconds: z.number().nullable(),
+  seatUtilizationPercent: z.number().nullable(),
+  seatLevel: z.string().nullable(),
+  inflightShare: z.number().nullable(),
+  inflightKind: z.string().nullable(),
+  etcdSizeBytes: z.number().nullable(),
+  etcdQuotaBytes: z.number(),
+});
+export type FleetReadings = z.infer<typeof fleetReadingsSchema>;
+
+const fleetRowBase = {
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["prometheus", "amp"]),
+  /** Backend samples this row's queries processed now (cache hits cost nothing). */
+  samplesProcessed: z.number(),
+  queries: z.number(),
+  ms: z.number(),
+};
+
+export const fleetRowSchema = z.discriminatedUnion("status", [
+  z.object({ ...fleetRowBase, status: z.literal("ok"), readings: fleetReadingsSchema, score: z.number() }),
+  z.object({ ...fleetRowBase, status: z.literal("error"), error: z.object({ kind: z.string(), message: z.string(), hint: z.string() }), score: z.null() }),
+]);
+export type FleetRow = z.infer<typeof fleetRowSchema>;
+
+export const fleetResponseSchema = z.object({
+  start: z.number(),
+  end: z.number(),
+  /** Worst first (lib/server/fleet.ts: worstFirst, fleetScore). */
+  rows: z.array(fleetRowSchema),
+  samplesProcessed: z.number(),
+  queries: z.number(),
+});
+export type FleetResponse = z.infer<typeof fleetResponseSchema>;
+
+// ── Deployment health (GET /api/health) ──────────────────────────────────────────────────────────
+
+export const healthClusterSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["prometheus", "amp"]),
+  reachable: z.boolean(),
+  /** One trivial query's round trip (or how long until it failed). */
+  latencyMs: z.number(),
+  /** AMP: which credential source signed, in words (never a key); null for Prometheus. */
+  credentials: z.string().nullable(),
+  /** The API-server job found (null: reachable, but no API-server metrics in the last 6 hours). */
+  job: z.string().nullable(),
+  /** From kubernetes_build_info (null when it is not scraped). */
+  kubernetesVersion: z.string().nullable(),
+  error: z.object({ kind: z.string(), message: z.string(), hint: z.string() }).nullable(),
+});
+export type HealthCluster = z.infer<typeof healthClusterSchema>;
+
+/** 200 when every cluster is reachable and has API-server metrics, else 503 with the same body. */
+export const healthResponseSchema = z.object({ ok: z.boolean(), clusters: z.array(healthClusterSchema) });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -20,6 +20,8 @@
 //   backend requests fired directly at Prometheus, all at once.
 // - P3 (scripts/bench-fleet.ts): backend queries for 20 simultaneous viewers over 3 instances sharing a
 //   Redis / for one viewer; the instances' resident memory after the 20 viewers.
+// - Fleet overview (scripts/bench-fleet-overview.ts): the backend samples and queries of one cold fleet load
+//   over 10 clusters, per cluster against one dashboard load, and of the same fleet within the cache's life.
 // - Payload to the browser, gzipped: JSON of PanelData vs the raw Prometheus responses Grafana receives; and
 //   what `next start` really sent the browser in P1.
 // - Wall times of the in-process loads, 6 panels at a time like a browser's HTTP/1.1 connection limit, and
@@ -63,6 +65,7 @@ import {
   type LedgerEntry,
 } from "./bench-common";
 import { measureP3, type P3Result } from "./bench-fleet";
+import { FLEET_CLUSTERS, measureFleetOverview, type FleetOverviewResult } from "./bench-fleet-overview";
 import {
   grafanaTiming,
   interpolateReference,
@@ -391,6 +394,8 @@ async function measureInProcess(
 // ------------------------------------------------------------------------------------------------------------
 
 interface Outcome {
+  fleet: FleetOverviewResult | null;
+  fleetError: string | null;
   inProcess: RangeReport[];
   heatmapLine: string | null;
   p1: P1Result[];
@@ -432,7 +437,7 @@ async function main(): Promise<number> {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("APISCOPE_") && name !== "APISCOPE_FIXTURE_CACHE" && name !== "APISCOPE_BENCH_CHILD") delete process.env[name];
   }
-  const out: Outcome = { inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
+  const out: Outcome = { fleet: null, fleetError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
   let phaseStart = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -492,6 +497,14 @@ async function main(): Promise<number> {
       await realProxy.close();
       await real.stop(); // not needed any more: leave the cores to the rest
     }
+    // The fleet overview over 10 clusters on the demo data, its 1 h view ending where the dashboard's does.
+    console.log(`bench: fleet overview over ${FLEET_CLUSTERS} clusters …`);
+    try {
+      out.fleet = await measureFleetOverview(demoProxy, work, demoEnd - 3600, demoEnd, coldStart);
+    } catch (err) {
+      out.fleetError = errorText(err);
+    }
+    delete process.env.APISCOPE_CONFIG;
     delete process.env.APISCOPE_PROMETHEUS_URL;
     coldStart();
     phase("in-process loads");
@@ -794,6 +807,17 @@ function printP1(p: P1Result, demo: RangeReport | undefined): void {
   }
 }
 
+function printFleetOverview(f: FleetOverviewResult): void {
+  console.log("");
+  console.log(`fleet overview, ${f.clusters} clusters on the demo data (1 h view), cold then again within the cache's life:`);
+  printTable([
+    ["load", "backend samples", "queries", "requests", "reported by the answer", "wall"],
+    ["cold", fmtCount(f.cold.samples), String(f.cold.queries), String(f.cold.requests), fmtCount(f.reported), fmtMs(f.wallMs)],
+    ["again", fmtCount(f.warm.samples), String(f.warm.queries), String(f.warm.requests), "", ""],
+  ]);
+  if (f.failed.length) console.log(`  rows that failed: ${f.failed.join("; ")}`);
+}
+
 function printP3(p: P3Result, paths: Outcome["p3Paths"]): void {
   console.log("");
   console.log(`── P3: ${p.many.viewers} simultaneous viewers over ${p.rss.length} instances sharing Redis (1 h view, ${paths === "browser" ? "the API calls Chromium made" : "constructed API calls"}) ──`);
@@ -832,6 +856,8 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
   }
   for (const p of out.p1) printP1(p, out.inProcess.find((r) => r.dataset === "demo" && r.label === p.label));
   if (out.p1Error) console.log(`\nP1 failed: ${out.p1Error}`);
+  if (out.fleet) printFleetOverview(out.fleet);
+  if (out.fleetError) console.log(`\nfleet overview failed: ${out.fleetError}`);
   if (out.p3) printP3(out.p3, out.p3Paths);
   if (out.p3Error) console.log(`\nP3 failed: ${out.p3Error}`);
 
@@ -863,6 +889,15 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
     const p = out.p1.find((x) => x.label === label);
     row(`P1 all panels painted ÷ direct parallel, ${label}`, p ? p.ratio : null, GOALS.p1, p ? `${fmtMs(p.paintedMs)} / ${fmtMs(p.baselineMs)}` : "", out.p1Error ? "failed" : "not measured");
   }
+  const fleet = out.fleet;
+  const dash1h = find("demo", "1 h");
+  row(
+    `fleet load, ${FLEET_CLUSTERS} clusters: samples per cluster ÷ one dashboard load, demo 1 h`,
+    fleet && dash1h ? ratioOf(fleet.cold.samples / fleet.clusters, dash1h.cold.work.samples) : null,
+    null,
+    fleet ? `${fmtCount(fleet.cold.samples)} samples, ${fleet.cold.queries} queries in all; again within the cache's life: ${fmtCount(fleet.warm.samples)}, ${fleet.warm.queries}` : "",
+    out.fleetError ? "failed" : "not measured",
+  );
   const p3 = out.p3;
   row(`P3 queries, ${VIEWERS} viewers/${INSTANCES} instances ÷ 1 viewer`, p3 ? p3.ratio : null, GOALS.p3, p3 ? `${p3.many.work.queries} / ${p3.one.work.queries}` : "", out.p3Error ? "failed" : "not measured");
   for (const label of ["1 h", "6 h"]) {

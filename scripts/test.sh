@@ -16,6 +16,7 @@ npx vitest run
 
 step "production build"
 npx next build
+npx tsx scripts/build-size.ts  # Amplify: SSR build output ≤ 220 MB
 
 step "end-to-end tests (Playwright, Chromium)"
 npx playwright test

@@ -74,7 +74,7 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     generatorHash(),
   ].join("_");
   const blocks = await cachedBlocks(key, async (dir) => {
-    await backfill(options, dir, undefined, opts.until);
+    await backfill(options, dir, undefined, { until: opts.until });
   });
   const prom = await startPrometheus({
     blocksDir: blocks,
@@ -84,6 +84,45 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     scrapeConfigYaml: opts.scrapeConfigYaml,
   });
   return { prom, scenario };
+}
+
+/** One cluster of a shared workspace: its `cluster` label value and the story its data tells. */
+export interface SharedCluster {
+  label: string;
+  k8sVersion?: K8sVersion;
+  incident?: IncidentKind;
+}
+
+/**
+ * One real Prometheus holding several clusters' scenarios side by side, each series labelled
+ * `cluster="<label>"` (a shared AMP workspace, as the stand-in serves it). Same defaults as scenarioPrometheus.
+ */
+export async function sharedWorkspacePrometheus(
+  clusters: SharedCluster[],
+  opts: Pick<ScenarioFixtureOptions, "end" | "historySeconds" | "seed"> = {},
+): Promise<{ prom: RunningPrometheus; scenarios: Map<string, Scenario> }> {
+  const end = opts.end ?? fixtureEnd();
+  const optionsOf = (c: SharedCluster): ScenarioOptions => ({
+    end,
+    seed: opts.seed ?? 1,
+    k8sVersion: c.k8sVersion ?? "1.30",
+    incident: c.incident ?? "list-storm",
+    ...(opts.historySeconds ? { historySeconds: opts.historySeconds } : {}),
+  });
+  const scenarios = new Map(clusters.map((c) => [c.label, createScenario(optionsOf(c))]));
+  const key = [
+    "shared",
+    ...clusters.map((c) => `${c.label}-k${c.k8sVersion ?? "1.30"}-i${c.incident ?? "list-storm"}`),
+    `seed${opts.seed ?? 1}`,
+    `end${end}`,
+    ...(opts.historySeconds ? [`h${opts.historySeconds}`] : []),
+    generatorHash(),
+  ].join("_");
+  const blocks = await cachedBlocks(key, async (dir) => {
+    for (const c of clusters) await backfill(optionsOf(c), dir, undefined, { targetLabels: { cluster: c.label } });
+  });
+  const prom = await startPrometheus({ blocksDir: blocks });
+  return { prom, scenarios };
 }
 
 export interface ReplayOptions {

@@ -90,13 +90,19 @@ export class OpenMetricsWriter {
   private readonly prefixes: string[][];
   private readonly seen: Uint8Array[];
 
+  /**
+   * `targetLabels`: labels the scrape adds to every series (e.g. `cluster` when several clusters share one
+   * workspace); a series' own label of that name is kept as `exported_<name>`, as Prometheus does.
+   */
   constructor(
     private readonly scenario: Scenario,
     private readonly chunkBytes = 1 << 20,
+    targetLabels: Record<string, string> = {},
   ) {
     this.prefixes = scenario.instances.map((instance) =>
       scenario.series.map((s) => {
-        const labels = Object.fromEntries(Object.entries({ ...s.labels, instance, job: scenario.job }).filter(([, v]) => v !== ""));
+        const own = Object.fromEntries(Object.entries(s.labels).map(([k, v]) => (k in targetLabels ? [`exported_${k}`, v] : [k, v])));
+        const labels = Object.fromEntries(Object.entries({ ...own, ...targetLabels, instance, job: scenario.job }).filter(([, v]) => v !== ""));
         return `${s.name}${formatLabels(labels)} `;
       }),
     );

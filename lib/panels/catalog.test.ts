@@ -48,7 +48,7 @@ describe("panel catalogue", () => {
   it("reads the metrics panels.md names, variant by variant (a few panels, written out by hand)", () => {
     const names = (panelId: string) =>
       Object.fromEntries(byId(panelId).queries.map((q) => [q.id, q.variants.map((v) => templateMetricNames(v.expr).sort())]));
-    expect(names("request-rate")).toEqual({ rate: [["apiserver_request_total"]], "5xx": [["apiserver_request_total"]], "429": [["apiserver_request_total"]] });
+    expect(names("request-rate")).toEqual({ rate: [["apiserver_request_total"]], "5xx": [["apiserver_request_total"]], "429": [["apiserver_request_total"]], "4xx": [["apiserver_request_total"]] });
     expect(names("longrunning-per-server")).toEqual({ longrunning: [["apiserver_longrunning_requests"], ["apiserver_longrunning_gauge"]] });
     expect(names("objects-read")).toEqual({
       returned: [["apiserver_storage_list_returned_objects_total"]],

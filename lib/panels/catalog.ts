@@ -55,7 +55,7 @@ export const PANELS: PanelDef[] = [
     number: 1,
     row: "health",
     title: "Requests and errors",
-    explanation: "All requests per second, and the share answered 5xx (server failing) or 429 (throttled by APF).",
+    explanation: "All requests per second, and the share answered 5xx (server failing), 429 (throttled by APF) or any 4xx (429 included).",
     hint: "429s point at API Priority and Fairness below; 5xx at etcd, webhooks or an overloaded server.",
     unit: "reqps",
     chart: "stat",
@@ -70,6 +70,13 @@ export const PANELS: PanelDef[] = [
       counterQuery({ id: "429", legend: "429", unit: "ratio", badAbove: 0.01 }, "apiserver_request_total", {
         kind: "share",
         where: [{ label: "code", op: "=", value: "429" }],
+        of: [],
+      }),
+      // As the EKS console shows it beside 5xx and 429 (which it includes); no bad line: 404s and 409s are
+      // everyday answers to controllers.
+      counterQuery({ id: "4xx", legend: "4xx", unit: "ratio" }, "apiserver_request_total", {
+        kind: "share",
+        where: [{ label: "code", op: "=~", value: "4.." }],
         of: [],
       }),
     ],

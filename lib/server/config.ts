@@ -35,6 +35,8 @@ interface ClusterCommon {
   /** Budget for one backend call, retries included. */
   timeoutMs: number;
   inflightLimits: InflightLimits;
+  /** The etcd database quota the fleet measures its size against (EKS: 8 GiB unless changed). */
+  etcdQuotaBytes?: number;
   /**
    * Who may see this cluster (on top of APISCOPE_ALLOWED_GROUPS / APISCOPE_ALLOWED_USERS): a group or a
    * user listed here. Absent: everyone allowed into the dashboard. With APISCOPE_AUTH=none nobody can be
@@ -152,6 +154,7 @@ const commonFields = {
       { error: 'must be an object like {"readOnly": 400, "mutating": 200}' },
     )
     .default(DEFAULT_INFLIGHT_LIMITS),
+  etcdQuotaBytes: wholeNumber("a whole number of bytes (etcd --quota-backend-bytes; EKS: 8589934592)", 1, Number.MAX_SAFE_INTEGER).optional(),
   allow: z
     .strictObject(
       {

@@ -3,7 +3,9 @@
 // queue, and errors mapped to answers that help without leaking.
 import "server-only";
 import type { NextRequest } from "next/server";
-import { refuseUnlessAllowed } from "./auth/guard";
+import { authenticateRoute, refuseUnlessAllowed } from "./auth/guard";
+import { clustersFor, ConfigError, type ClusterConfig } from "./config";
+import { DataSourceError } from "./datasource/types";
 import { errorResponse } from "./http";
 import { admitRequest } from "./limits/guard";
 
@@ -16,6 +18,40 @@ export async function viewRoute(req: NextRequest, work: () => Promise<Response>,
   return admitted.run(async () => {
     try {
       return await work();
+    } catch (err) {
+      return errorResponse(err);
+    }
+  });
+}
+
+/**
+ * The same for routes over several clusters (the fleet): every cluster the caller may see, or those of
+ * them `named` (a name outside their rules is refused like an unknown one, listing only theirs). The
+ * request costs one token per cluster, as if each were asked for on its own.
+ */
+export async function fleetRoute(req: NextRequest, named: string[], work: (clusters: ClusterConfig[]) => Promise<Response>): Promise<Response> {
+  const auth = await authenticateRoute(req);
+  if (!auth.ok) return auth.response;
+  let clusters: ClusterConfig[];
+  try {
+    const visible = clustersFor(auth.principal);
+    const unknown = named.find((id) => !visible.some((c) => c.id === id));
+    if (unknown !== undefined) {
+      return errorResponse(
+        new DataSourceError("config", `Unknown cluster ${JSON.stringify(unknown.slice(0, 64))}; yours: ${visible.map((c) => c.id).join(", ") || "none"}`, {
+          hint: "Pick clusters listed by GET /api/clusters.",
+        }),
+      );
+    }
+    clusters = named.length ? visible.filter((c) => named.includes(c.id)) : visible;
+  } catch (err) {
+    return errorResponse(err instanceof ConfigError ? new DataSourceError("config", err.message, { cause: err, hint: "Fix the configuration (see the server log) and restart the server." }) : err);
+  }
+  const admitted = await admitRequest(req, clusters.length);
+  if (admitted instanceof Response) return admitted;
+  return admitted.run(async () => {
+    try {
+      return await work(clusters);
     } catch (err) {
       return errorResponse(err);
     }

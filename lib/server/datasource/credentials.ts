@@ -93,3 +93,31 @@ export function resetCredentialProviders(): void {
   defaultChain = undefined;
   roleProviders.clear();
 }
+
+/** The SDK's record of where credentials came from (`$source` feature ids), in words; most specific first. */
+const CREDENTIAL_SOURCES: Array<[string, string]> = [
+  ["CREDENTIALS_STS_ASSUME_ROLE_WEB_ID", "web identity token (IRSA)"],
+  ["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "web identity token (IRSA)"],
+  ["CREDENTIALS_PROFILE_SSO", "SSO profile"],
+  ["CREDENTIALS_SSO", "SSO"],
+  ["CREDENTIALS_PROFILE_PROCESS", "credential_process profile"],
+  ["CREDENTIALS_PROCESS", "credential_process"],
+  ["CREDENTIALS_PROFILE", "shared config profile"],
+  ["CREDENTIALS_ENV_VARS", "environment variables"],
+  ["CREDENTIALS_HTTP", "container credentials endpoint (Amplify SSR compute role, ECS task role, EKS Pod Identity)"],
+  ["CREDENTIALS_IMDS", "EC2 instance role"],
+];
+
+/**
+ * Which credential source signs this cluster's queries, in words (never a key): e.g. "environment
+ * variables", or "role arn:… assumed with …". Resolving them is the same call signing makes (memoized).
+ */
+export async function credentialSource(cluster: { name: string; region: string; roleArn?: string }): Promise<string> {
+  const base = await resolveCredentials(defaultCredentialProvider(), { clusterName: cluster.name });
+  const features = (base as { $source?: Record<string, string> }).$source ?? {};
+  const source = CREDENTIAL_SOURCES.find(([feature]) => feature in features)?.[1] ?? "the AWS SDK's default provider chain";
+  if (!cluster.roleArn) return source;
+  // Assuming the role proves the trust policy too, as signing would.
+  await resolveCredentials(credentialProviderFor(cluster), { clusterName: cluster.name, roleArn: cluster.roleArn });
+  return `role ${cluster.roleArn} assumed with ${source}`;
+}

@@ -11,6 +11,7 @@ import type { PrometheusApi } from "./types";
 
 export * from "./types";
 export { createPrometheusClient, type ClientDeps } from "./client";
+export { credentialSource } from "./credentials";
 // Cache settings (APISCOPE_CACHE_URL, APISCOPE_CACHE_FRESHNESS_SECONDS) are documented in shared-cache.ts.
 
 const clients = new Map<string, PrometheusApi>();

@@ -1,0 +1,152 @@
+// The fleet page in Chromium, on the demo's fleet: the LIST-storm incident cluster (Kubernetes 1.30) and
+// the demo's other clusters (demo/fleet.ts) in a second real Prometheus, told apart by their `cluster`
+// label. The rows come worst first, the numbers are the API's, the load's cost is shown, and a row opens
+// that cluster's dashboard on the same range; a cluster whose backend is down is shown as such, first; a
+// row's top finding comes on a click.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test as base, expect } from "@playwright/test";
+import { demoFleet, FLEET_HISTORY_SECONDS } from "../demo/fleet";
+import type { Scenario } from "../demo/scenario";
+import { fleetResponseSchema } from "../lib/api-schema";
+import { formatValue } from "../lib/format";
+import { startApp, type RunningApp } from "../test-support/app-server";
+import { scenarioPrometheus, sharedWorkspacePrometheus } from "../test-support/fixtures";
+import { freePort } from "../test-support/prometheus";
+import { panel } from "./fixtures";
+
+interface FleetStack {
+  app: RunningApp;
+  scenario: Scenario;
+  ids: string[];
+}
+
+const test = base.extend<object, { fleet: FleetStack }>({
+  fleet: [
+    async ({}, use) => {
+      const incident = await scenarioPrometheus({ k8sVersion: "1.30" });
+      const others = demoFleet("1.30");
+      const shared = await sharedWorkspacePrometheus(
+        others.map((c) => ({ label: c.label, k8sVersion: c.version, incident: c.incident })),
+        { end: incident.scenario.options.end, historySeconds: FLEET_HISTORY_SECONDS },
+      );
+      const dir = mkdtempSync(join(tmpdir(), "apiscope-fleet-e2e-"));
+      const clusters = [
+        { id: "default", name: "demo (Kubernetes 1.30)", kind: "prometheus", url: incident.prom.url },
+        ...others.map((c) => ({ id: c.label, name: c.name, kind: "prometheus", url: shared.prom.url, clusterLabel: c.label })),
+        // Not part of the demo: a cluster whose backend is down, to be shown as such.
+        { id: "gone", name: "gone", kind: "prometheus", url: `http://127.0.0.1:${await freePort()}` },
+      ];
+      writeFileSync(join(dir, "clusters.json"), JSON.stringify({ clusters }));
+      const app = await startApp({ APISCOPE_CONFIG: join(dir, "clusters.json") });
+      await use({ app, scenario: incident.scenario, ids: clusters.map((c) => c.id) });
+      await app.stop();
+      await Promise.all([incident.prom.stop(), shared.prom.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: "worker", timeout: 240_000 },
+  ],
+});
+
+/** An hour inside the LIST storm (fixed 25 min before the scenario's end). */
+function stormHour(scenario: Scenario) {
+  const to = scenario.timeline.end - 40 * 60;
+  return { from: to - 3600, to };
+}
+
+test.describe("fleet", () => {
+  test("lists the demo's clusters worst first, with the API's numbers and the load's cost", async ({ page, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+    const rows = page.getByTestId("fleet-row");
+    await expect(rows).toHaveCount(fleet.ids.length);
+    await expect(page.locator('[data-testid="fleet-row"][data-status="loading"]')).toHaveCount(0, { timeout: 30_000 });
+
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute("data-cluster")!, status: e.getAttribute("data-status"), score: Number(e.getAttribute("data-score")) })),
+    );
+    expect(shown.map((r) => r.id).sort()).toEqual([...fleet.ids].sort());
+    // The cluster that cannot be read leads, saying why (never where its backend is).
+    expect(shown[0]).toMatchObject({ id: "gone", status: "error" });
+    const gone = page.locator('[data-testid="fleet-row"][data-cluster="gone"]');
+    await expect(gone.getByTestId("fleet-row-error")).toContainText('Cannot reach the Prometheus of cluster "gone"');
+    await expect(gone).not.toContainText("127.0.0.1");
+    // Then worst first: scores never rise down the table, and the saturated incident cluster leads.
+    const read = shown.slice(1);
+    expect(read.every((r) => r.status === "ok")).toBe(true);
+    for (let i = 1; i < read.length; i++) expect(read[i]!.score).toBeLessThanOrEqual(read[i - 1]!.score);
+    expect(read[0]!.id).toBe("default");
+    expect(read[0]!.score).toBeGreaterThanOrEqual(1);
+
+    // The page shows what the API answers for the same range (the API's numbers equal the dashboard's:
+    // lib/server/fleet.integration.test.ts).
+    const res = await page.request.get(`${fleet.app.url}/api/fleet?start=${from}&end=${to}`);
+    const api = fleetResponseSchema.parse(await res.json());
+    for (const r of api.rows) {
+      if (r.status !== "ok") continue;
+      const row = page.locator(`[data-testid="fleet-row"][data-cluster="${r.id}"]`);
+      await expect(row).toContainText(formatValue(r.readings.requestRate, "reqps"));
+      await expect(row).toContainText(formatValue(r.readings.apiP99Seconds, "seconds"));
+      if (r.readings.seatLevel) await expect(row).toContainText(r.readings.seatLevel);
+    }
+    expect(api.rows.map((r) => r.id)).toEqual(shown.map((r) => r.id));
+
+    // The cost of the load is on the page: the rows' samples summed (the first load queried the backends).
+    const samples = Number(await page.getByTestId("fleet-samples").getAttribute("data-samples"));
+    expect(samples).toBeGreaterThan(0);
+  });
+
+  test("a row opens that cluster's dashboard on the same range, and the dashboard links back", async ({ page, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+    const row = page.locator('[data-testid="fleet-row"][data-cluster="watchers"]');
+    await expect(row).toHaveAttribute("data-status", "ok", { timeout: 30_000 });
+    await row.getByRole("link").click();
+    await expect(page).toHaveURL(/\/\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("cluster")).toBe("watchers");
+    expect(url.searchParams.get("from")).toBe(String(from * 1000));
+    expect(url.searchParams.get("to")).toBe(String(to * 1000));
+    await expect(page.getByLabel("Cluster", { exact: true })).toHaveValue("watchers");
+    await expect(panel(page, "request-rate").getByTestId("stat-value")).not.toHaveText("–", { timeout: 30_000 });
+
+    await page.getByRole("link", { name: "Fleet" }).click();
+    await expect(page).toHaveURL(/\/fleet\?/);
+    const back = new URL(page.url());
+    expect(back.searchParams.get("from")).toBe(String(from * 1000));
+    expect(back.searchParams.get("to")).toBe(String(to * 1000));
+    await expect(page.getByTestId("fleet-row")).toHaveCount(fleet.ids.length);
+  });
+
+  test("a row's top finding is asked for on a click only, names the cause, and links to its permalink", async ({ page, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    const findingRequests: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/findings") findingRequests.push(r.url());
+    });
+    await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+    const row = page.locator('[data-testid="fleet-row"][data-cluster="default"]');
+    await expect(row).toHaveAttribute("data-status", "ok", { timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    expect(findingRequests).toEqual([]);
+    await row.getByTestId("fleet-finding-ask").click();
+    const finding = row.getByTestId("fleet-finding");
+    await expect(finding).toHaveAttribute("data-cause", "list-storm", { timeout: 30_000 });
+    await expect(finding).toContainText("samples");
+    expect(findingRequests).toHaveLength(1);
+    const href = new URL((await finding.getByRole("link").getAttribute("href"))!, fleet.app.url);
+    expect(href.searchParams.get("cluster")).toBe("default");
+    expect(href.searchParams.get("finding")).toMatch(/^list-storm:/);
+    expect(href.searchParams.get("from")).toBe(String(from * 1000));
+  });
+
+  test("a cluster that cannot be asked for is refused by name, listing only the caller's clusters", async ({ request, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    const res = await request.get(`${fleet.app.url}/api/fleet?start=${from}&end=${to}&cluster=nope`);
+    expect(res.status()).toBe(404);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('"nope"');
+    expect(body.error.message).toContain("default");
+  });
+});

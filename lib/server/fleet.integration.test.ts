@@ -1,0 +1,225 @@
+// The fleet overview against real backends: two Prometheus processes (Kubernetes 1.30 with the LIST storm,
+// 1.24 healthy), one AMP workspace through the SigV4-verifying stand-in holding two clusters told apart by
+// their `cluster` label (1.35 with slow etcd, 1.30 healthy), a backend that accepts connections and never
+// answers, and one that refuses them. Every reachable row must read what that cluster's own dashboard
+// panels show; the hung one is marked within its timeout without delaying the others. /api/health's work
+// on the same clusters names what is wrong without a secret or an address.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAmpStandin, type AmpStandin } from "../../test-support/amp-standin";
+import { fixtureEnd, scenarioPrometheus, sharedWorkspacePrometheus } from "../../test-support/fixtures";
+import { freePort, type RunningPrometheus } from "../../test-support/prometheus";
+import type { FleetResponse, FleetRow, PanelData } from "../api-schema";
+import { worstFirst } from "../fleet-score";
+import { CHART_KINDS } from "../panels/kinds";
+import { clearCapabilitiesCache } from "./capabilities";
+import { getClusters } from "./config";
+import { panelData } from "./dashboard";
+import { resetDataSourceState } from "./datasource";
+import { NO_AMBIENT_AWS, setEnv } from "./datasource/testing/env";
+import { FLEET_POINTS, loadFleet } from "./fleet";
+import { health } from "./health";
+
+const WORKSPACE = "ws-fleet-integration";
+const REGION = "eu-west-1";
+const KEYS = { accessKeyId: "ASIAFLEETTEST", secretAccessKey: "fleet-secret-key", sessionToken: "fleet-session-token" };
+const HUNG_TIMEOUT_MS = 4000;
+const HISTORY = 2 * 3600;
+
+let storm: RunningPrometheus;
+let healthy: RunningPrometheus;
+let shared: RunningPrometheus;
+let standin: AmpStandin;
+let hung: Server;
+const hungSockets: Socket[] = [];
+let restoreEnv: () => void;
+let dir: string;
+let start: number;
+let end: number;
+
+beforeAll(async () => {
+  const fixture = fixtureEnd();
+  const [a, b, c] = await Promise.all([
+    scenarioPrometheus({ k8sVersion: "1.30", incident: "list-storm", end: fixture, historySeconds: HISTORY }),
+    scenarioPrometheus({ k8sVersion: "1.24", incident: "healthy", end: fixture, historySeconds: HISTORY }),
+    sharedWorkspacePrometheus(
+      [
+        { label: "east", k8sVersion: "1.35", incident: "etcd-slow" },
+        { label: "west", k8sVersion: "1.30", incident: "healthy" },
+      ],
+      { end: fixture, historySeconds: HISTORY },
+    ),
+  ]);
+  storm = a.prom;
+  healthy = b.prom;
+  shared = c.prom;
+  // Inside both incidents (the storm is fixed 25 min before the end, etcd 20 min before).
+  end = a.scenario.timeline.end - 40 * 60;
+  start = end - 3600;
+  standin = await startAmpStandin({ upstream: shared.url, workspaceId: WORKSPACE, region: REGION, credentials: KEYS });
+  hung = createServer((socket) => hungSockets.push(socket)); // accepts, never answers
+  await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+  const hungPort = (hung.address() as { port: number }).port;
+  const refusedPort = await freePort();
+  dir = mkdtempSync(join(tmpdir(), "apiscope-fleet-"));
+  const amp = { kind: "amp", region: REGION, workspaceId: WORKSPACE, endpoint: standin.endpoint };
+  const config = {
+    clusters: [
+      { id: "storm", name: "storm 1.30", kind: "prometheus", url: storm.url },
+      { id: "calm", name: "calm 1.24", kind: "prometheus", url: healthy.url, etcdQuotaBytes: 4 * 1024 ** 3 },
+      { id: "east", name: "east 1.35 (AMP)", ...amp, clusterLabel: "east" },
+      { id: "west", name: "west 1.30 (AMP)", ...amp, clusterLabel: "west" },
+      { id: "hung", name: "hung", kind: "prometheus", url: `http://127.0.0.1:${hungPort}`, timeoutMs: HUNG_TIMEOUT_MS },
+      { id: "gone", name: "gone", kind: "prometheus", url: `http://127.0.0.1:${refusedPort}` },
+    ],
+  };
+  writeFileSync(join(dir, "clusters.json"), JSON.stringify(config));
+  restoreEnv = setEnv({
+    ...NO_AMBIENT_AWS,
+    AWS_ACCESS_KEY_ID: KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: KEYS.secretAccessKey,
+    AWS_SESSION_TOKEN: KEYS.sessionToken,
+    APISCOPE_PROMETHEUS_URL: undefined,
+    APISCOPE_AMP_WORKSPACE_ID: undefined,
+    APISCOPE_CONFIG: join(dir, "clusters.json"),
+  });
+  resetDataSourceState();
+  clearCapabilitiesCache();
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  resetDataSourceState();
+  for (const s of hungSockets) s.destroy();
+  hung?.close();
+  await standin?.stop();
+  await Promise.all([storm?.stop(), healthy?.stop(), shared?.stop()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const lastValue = (points: [number, number | null][]) => [...points].reverse().find(([, v]) => v !== null)?.[1] ?? null;
+
+/** The last value of a panel query's series with the highest last value, and its labels. */
+function lastOf(data: PanelData, queryId: string): { value: number | null; labels: Record<string, string> } {
+  const q = data.queries.find((x) => x.id === queryId);
+  let best: { value: number | null; labels: Record<string, string> } = { value: null, labels: {} };
+  for (const s of q?.series ?? []) {
+    const v = lastValue(s.points);
+    if (v !== null && (best.value === null || v > best.value)) best = { value: v, labels: s.labels };
+  }
+  return best;
+}
+
+/** The width at which a panel of this kind asks for FLEET_POINTS points, as the fleet's plain readings do. */
+const widthFor = (chart: keyof typeof CHART_KINDS) => FLEET_POINTS / CHART_KINDS[chart].pointsPerPixel;
+
+function expectSame(actual: number | null, expected: number | null, what: string) {
+  expect(expected, `${what}: the dashboard has a value`).not.toBeNull();
+  expect(actual, what).not.toBeNull();
+  expect(Math.abs(actual! - expected!), `${what}: fleet ${actual} vs dashboard ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected!)));
+}
+
+describe("fleet overview on real backends", () => {
+  let fleet: FleetResponse;
+  let wallMs: number;
+  const row = (id: string) => fleet.rows.find((r) => r.id === id)!;
+  const ok = (id: string) => {
+    const r = row(id);
+    if (r.status !== "ok") throw new Error(`${id}: ${r.status === "error" ? r.error.message : ""}`);
+    return r;
+  };
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    fleet = await loadFleet(getClusters(), start, end);
+    wallMs = Date.now() - t0;
+  });
+
+  it("has one row per configured cluster, worst first, failures leading", () => {
+    expect(fleet.rows.map((r) => r.id).sort()).toEqual(["calm", "east", "gone", "hung", "storm", "west"]);
+    expect(fleet.rows.map((r) => r.id)).toEqual([...fleet.rows].sort(worstFirst).map((r) => r.id));
+    expect(fleet.rows.slice(0, 2).map((r) => r.status)).toEqual(["error", "error"]);
+    // The incident clusters score above the healthy ones.
+    const scores = Object.fromEntries(fleet.rows.map((r) => [r.id, r.score ?? -1]));
+    expect(scores.storm).toBeGreaterThan(Math.max(scores.calm!, scores.west!));
+    expect(scores.east).toBeGreaterThan(Math.max(scores.calm!, scores.west!));
+  });
+
+  it("marks the hung backend within its timeout and the refused one at once, without delaying the others", () => {
+    const hungRow = row("hung");
+    expect(hungRow.status).toBe("error");
+    if (hungRow.status === "error") expect(hungRow.error.kind).toBe("timeout");
+    expect(hungRow.ms).toBeLessThan(HUNG_TIMEOUT_MS + 1000);
+    const gone = row("gone");
+    expect(gone.status).toBe("error");
+    if (gone.status === "error") {
+      expect(gone.error.kind).toBe("unreachable");
+      expect(gone.error.message).not.toContain("127.0.0.1");
+    }
+    for (const id of ["storm", "calm", "east", "west"]) expect(ok(id).ms, id).toBeLessThan(HUNG_TIMEOUT_MS);
+    expect(wallMs).toBeLessThan(HUNG_TIMEOUT_MS + 2000);
+  });
+
+  it.each(["storm", "calm", "east", "west"])("%s reads what its own dashboard shows", async (id) => {
+    const { readings } = ok(id);
+    const view = { cluster: id, start, end };
+    const requests = await panelData("request-rate", { ...view, width: 800 });
+    expectSame(readings.requestRate, lastOf(requests, "rate").value, "request rate");
+    expectSame(readings.errorShare, lastOf(requests, "5xx").value, "5xx share");
+    expectSame(readings.throttledShare, lastOf(requests, "429").value, "429 share");
+    expectSame(readings.clientErrorShare, lastOf(requests, "4xx").value, "4xx share");
+    expectSame(readings.apiP99Seconds, lastOf(await panelData("api-latency-p99", { ...view, width: 800 }), "single").value, "API p99");
+    expectSame(readings.etcdP99Seconds, lastOf(await panelData("etcd-latency-p99", { ...view, width: 800 }), "p99").value, "etcd p99");
+    const seats = lastOf(await panelData("apf-seat-utilization", { ...view, width: widthFor("timeseries") }), "utilization");
+    expectSame(readings.seatUtilizationPercent, seats.value, "seat utilization");
+    expect(readings.seatLevel).toBe(seats.labels.priority_level);
+    const inflight = await panelData("peak-inflight", { ...view, width: widthFor("stat") });
+    const shares = inflight.queries[0]!.series.map((s) => lastValue(s.points)! / ((s.labels.request_kind ?? s.labels.requestKind) === "mutating" ? 200 : 400));
+    expectSame(readings.inflightShare, Math.max(...shares), "in-flight share of the limit");
+    // The LIST-storm story has no etcd size series (its output predates them): absent reads null, not 0.
+    if (id === "storm") expect(readings.etcdSizeBytes).toBeNull();
+    else expect(readings.etcdSizeBytes, "etcd database size, by each version's name").toBeGreaterThan(0);
+  });
+
+  it("tells the two clusters of the shared workspace apart and uses each one's quota", () => {
+    const east = ok("east").readings;
+    const west = ok("west").readings;
+    // Slow etcd on east only (the scenario's etcd p99 is ~40× its baseline during the incident).
+    expect(east.etcdP99Seconds!).toBeGreaterThan(5 * west.etcdP99Seconds!);
+    expect(east.etcdQuotaBytes).toBe(8 * 1024 ** 3);
+    expect(ok("calm").readings.etcdQuotaBytes).toBe(4 * 1024 ** 3);
+  });
+
+  it("counts the samples it cost, and a second load within the cache's life costs nothing", async () => {
+    expect(fleet.samplesProcessed).toBe(fleet.rows.reduce((n, r: FleetRow) => n + r.samplesProcessed, 0));
+    for (const id of ["storm", "calm", "east", "west"]) expect(ok(id).samplesProcessed, id).toBeGreaterThan(0);
+    const again = await loadFleet(getClusters().filter((c) => !["hung", "gone"].includes(c.id)), start, end);
+    expect(again.samplesProcessed).toBe(0);
+    expect(again.queries).toBe(0);
+    expect(again.rows.map((r) => r.status)).toEqual(["ok", "ok", "ok", "ok"]);
+  });
+});
+
+describe("GET /api/health's work on the same clusters", () => {
+  it("says per cluster whether it is reachable, how fast, which job and credential source, and never a secret or address", async () => {
+    const answer = await health(getClusters());
+    const byId = Object.fromEntries(answer.clusters.map((c) => [c.id, c]));
+    expect(answer.ok).toBe(false);
+    for (const id of ["storm", "calm", "east", "west"]) {
+      expect(byId[id]!.reachable, id).toBe(true);
+      expect(byId[id]!.job, id).toBe("apiserver");
+      expect(byId[id]!.latencyMs, id).toBeLessThan(HUNG_TIMEOUT_MS);
+    }
+    expect(byId.east!.credentials).toBe("environment variables");
+    expect(byId.storm!.credentials).toBeNull();
+    expect(byId.hung!.reachable).toBe(false);
+    expect(byId.hung!.error!.kind).toBe("timeout");
+    expect(byId.hung!.latencyMs).toBeLessThan(HUNG_TIMEOUT_MS + 1000);
+    expect(byId.gone!.error!.kind).toBe("unreachable");
+    const text = JSON.stringify(answer);
+    for (const secret of [KEYS.accessKeyId, KEYS.secretAccessKey, KEYS.sessionToken, "127.0.0.1", WORKSPACE]) expect(text).not.toContain(secret);
+  });
+});

@@ -1,0 +1,256 @@
+// The fleet overview: one row per configured cluster with a few instant readings, the worst cluster first.
+//
+// Each reading is the headline number of a dashboard panel (its value at the end of the view's window),
+// computed by the same PromQL the panel's value is equivalent to, with the same window and matchers, as ONE
+// instant query evaluated where the panel's last point is — so a fleet row and that cluster's dashboard
+// agree, and a reading costs a few samples per series instead of the range the panel reads. Metric names
+// are resolved per cluster through capabilities.ts exactly as panels resolve them (names differ between
+// Kubernetes 1.24 and 1.35).
+//
+// One query per cluster and reading, not one per reading for every cluster of a shared backend: the
+// clusters of one workspace may run different Kubernetes versions (other metric names), other scrape
+// intervals (other windows) and the panels' PromQL aggregates without a `cluster` grouping. The cost of
+// that choice is shown: each row's samples, and the total on the page.
+//
+// Bounded: at most FLEET_CONCURRENCY_PER_BACKEND clusters of one backend load at once (and the data
+// source's per-cluster concurrency below that); every cluster has its own deadline, so one slow or
+// unreachable cluster is marked as such and never delays the others' rows. The worst-first score and order
+// live in lib/fleet-score.ts (the browser sorts rows as they arrive with the same functions).
+import "server-only";
+import type { ApiError, FleetResponse, FleetRow, FleetReadings } from "../api-schema";
+import { fleetScore, worstFirst } from "../fleet-score";
+import { PANELS_BY_ID } from "../panels/catalog";
+import type { PanelQuery, QueryVariant } from "../panels/types";
+import { pickVariant, type Capabilities } from "./capabilities";
+import type { ClusterConfig } from "./config";
+import { buildExpr, resolveView, type ViewContext } from "./dashboard";
+import { DataSourceError, type InstantSample } from "./datasource/types";
+import { errorResponse } from "./http";
+import { chooseRead, equivalentExpr, isDerived } from "./plan/planner";
+import { queryWindow, type QueryWindow } from "./query-window";
+
+/** Clusters of one backend (Prometheus URL or AMP workspace) whose readings load at the same time. */
+export const FLEET_CONCURRENCY_PER_BACKEND = 4;
+/** A cluster's readings give up after this (or the cluster's own timeout, if shorter). */
+export const FLEET_CLUSTER_TIMEOUT_MS = 15_000;
+/** The width, in points, of the readings that are plain PromQL panels (the derived ones use the view's read). */
+export const FLEET_POINTS = 300;
+/** EKS's default etcd database quota (anchors.md: 8 GiB), unless the cluster configures its own. */
+export const DEFAULT_ETCD_QUOTA_BYTES = 8 * 1024 ** 3;
+
+// ── Readings ───────────────────────────────────────────────────────────────────────────────────
+
+interface PanelReadingRef {
+  panel: string;
+  query: string;
+}
+
+/** The panel queries a fleet row reads; each is the stat tile's (or chart's) value at the end of the window. */
+const READINGS = {
+  requestRate: { panel: "request-rate", query: "rate" },
+  errorShare: { panel: "request-rate", query: "5xx" },
+  throttledShare: { panel: "request-rate", query: "429" },
+  clientErrorShare: { panel: "request-rate", query: "4xx" },
+  apiP99: { panel: "api-latency-p99", query: "single" },
+  etcdP99: { panel: "etcd-latency-p99", query: "p99" },
+  seatUtilization: { panel: "apf-seat-utilization", query: "utilization" },
+  inflight: { panel: "peak-inflight", query: "inflight" },
+} satisfies Record<string, PanelReadingRef>;
+
+/** The etcd database size, by its name per Kubernetes version (metrics.md): the largest of the etcd members. */
+const ETCD_SIZE_QUERY: PanelQuery = {
+  id: "etcd-size",
+  legend: "etcd database",
+  type: "instant",
+  variants: [
+    { expr: "max(apiserver_storage_size_bytes)" },
+    { expr: "max(apiserver_storage_db_total_size_in_bytes)", note: "Kubernetes 1.26–1.30 name" },
+    { expr: "max(etcd_db_total_size_in_bytes)", note: "Kubernetes ≤ 1.25 name" },
+  ],
+};
+
+function panelQuery(ref: PanelReadingRef): PanelQuery {
+  const query = PANELS_BY_ID.get(ref.panel)?.queries.find((q) => q.id === ref.query);
+  if (!query) throw new Error(`fleet reading ${ref.panel}/${ref.query} is not in the catalogue`);
+  return query;
+}
+
+/** The PromQL a reading runs on this cluster and where it is evaluated, or null when the metric is absent. */
+export function readingQuery(query: PanelQuery, caps: Capabilities, view: Pick<ViewContext, "matchers" | "range">): { expr: string; time: number } | null {
+  const variant: QueryVariant | null = pickVariant(query, caps);
+  if (!variant) return null;
+  const { range, matchers } = view;
+  if (isDerived(query)) {
+    // The same window the panel's shared read has: its last point is what the stat tile shows.
+    const { window } = chooseRead(query, caps, range);
+    return { expr: equivalentExpr(query, window, matchers), time: window.end };
+  }
+  const window: QueryWindow = queryWindow(range.from, range.to, FLEET_POINTS, range.scrapeInterval);
+  return { expr: buildExpr(variant.expr, window, matchers), time: query.type === "instant" ? window.evalTime : window.end };
+}
+
+interface Cost {
+  samples: number;
+  queries: number;
+}
+
+async function instant(view: ViewContext, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null> {
+  const q = readingQuery(query, view.caps, view);
+  if (!q) return null;
+  const answer = await view.api.query({ query: q.expr, time: q.time, signal });
+  if (!answer.cached) {
+    cost.samples += answer.stats?.samplesProcessed ?? 0;
+    cost.queries += 1;
+  }
+  return answer.samples;
+}
+
+const single = (samples: InstantSample[] | null): number | null => samples?.find((s) => s.value !== null)?.value ?? null;
+
+/** The sample with the highest value (null values skipped). */
+function highest(samples: InstantSample[] | null): InstantSample | undefined {
+  let best: InstantSample | undefined;
+  for (const s of samples ?? []) if (s.value !== null && (best?.value ?? -Infinity) < s.value) best = s;
+  return best;
+}
+
+/** In-flight as a share of the limit that applies to its kind (the peak-inflight panel's limits). */
+function inflightShare(samples: InstantSample[] | null, cluster: ClusterConfig): { share: number; kind: string } | null {
+  let worst: { share: number; kind: string } | null = null;
+  for (const s of samples ?? []) {
+    if (s.value === null) continue;
+    const kind = s.labels.request_kind ?? s.labels.requestKind ?? "readOnly";
+    const limit = kind === "mutating" ? cluster.inflightLimits.mutating : cluster.inflightLimits.readOnly;
+    const share = s.value / limit;
+    if (!worst || share > worst.share) worst = { share, kind };
+  }
+  return worst;
+}
+
+/** All readings of one resolved cluster, in parallel (the data source bounds its own calls). */
+async function readCluster(view: ViewContext, cost: Cost, signal: AbortSignal): Promise<FleetReadings> {
+  const get = (ref: PanelReadingRef) => instant(view, panelQuery(ref), cost, signal);
+  const [rate, errors, throttled, clientErrors, apiP99, etcdP99, seats, inflight, etcdSize] = await Promise.all([
+    get(READINGS.requestRate),
+    get(READINGS.errorShare),
+    get(READINGS.throttledShare),
+    get(READINGS.clientErrorShare),
+    get(READINGS.apiP99),
+    get(READINGS.etcdP99),
+    get(READINGS.seatUtilization),
+    get(READINGS.inflight),
+    instant(view, ETCD_SIZE_QUERY, cost, signal),
+  ]);
+  const busiestLevel = highest(seats);
+  const inflightWorst = inflightShare(inflight, view.cluster);
+  const quota = view.cluster.etcdQuotaBytes ?? DEFAULT_ETCD_QUOTA_BYTES;
+  const size = single(etcdSize);
+  return {
+    requestRate: single(rate),
+    errorShare: single(errors),
+    throttledShare: single(throttled),
+    clientErrorShare: single(clientErrors),
+    apiP99Seconds: single(apiP99),
+    etcdP99Seconds: single(etcdP99),
+    seatUtilizationPercent: busiestLevel?.value ?? null,
+    seatLevel: busiestLevel?.labels.priority_level ?? null,
+    inflightShare: inflightWorst?.share ?? null,
+    inflightKind: inflightWorst?.kind ?? null,
+    etcdSizeBytes: size,
+    etcdQuotaBytes: quota,
+  };
+}
+
+// ── Loading the fleet ─────────────────────────────────────────────────────────────────────────────
+
+/** Clusters that query the same backend share its concurrency bound. */
+export function backendKey(cluster: ClusterConfig): string {
+  return cluster.kind === "amp" ? `amp ${cluster.region} ${cluster.workspaceId ?? cluster.workspaceAlias} ${cluster.endpoint ?? ""}` : `prometheus ${cluster.url}`;
+}
+
+/** A tiny semaphore: at most `limit` of the tasks run at once (no maintained one is among the dependencies). */
+function limiter(limit: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+class ClusterTimeout extends DataSourceError {
+  constructor(ms: number) {
+    super("timeout", `No answer within ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`, {
+      hint: "The cluster's backend is slow or unreachable; open its dashboard to see which panels answer.",
+    });
+  }
+}
+
+/** Resolves with the task, or rejects with ClusterTimeout after `ms` (and aborts the task's calls). */
+async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent?.reason);
+  parent?.addEventListener("abort", onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ClusterTimeout(ms);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([task(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Process-wide, so rows asked for in separate requests (the fleet page asks one per cluster) share the bound. */
+const backendLimits = new Map<string, ReturnType<typeof limiter>>();
+
+function limitFor(cluster: ClusterConfig) {
+  const key = backendKey(cluster);
+  let limit = backendLimits.get(key);
+  if (!limit) backendLimits.set(key, (limit = limiter(FLEET_CONCURRENCY_PER_BACKEND)));
+  return limit;
+}
+
+async function loadRow(cluster: ClusterConfig, start: number, end: number, signal?: AbortSignal): Promise<FleetRow> {
+  const cost: Cost = { samples: 0, queries: 0 };
+  const started = Date.now();
+  const base = { id: cluster.id, name: cluster.name, kind: cluster.kind };
+  const timeoutMs = Math.min(cluster.timeoutMs, FLEET_CLUSTER_TIMEOUT_MS);
+  try {
+    const readings = await withDeadline(timeoutMs, signal, async (s) => {
+      const view = await resolveView({ cluster: cluster.id, start, end });
+      return readCluster(view, cost, s);
+    });
+    return { ...base, status: "ok", readings, score: fleetScore(readings), samplesProcessed: cost.samples, queries: cost.queries, ms: Date.now() - started };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    // What a panel of this cluster would say (cleaned of hosts and secrets, logged in full on the server).
+    const { kind, message, hint } = ((await errorResponse(error).json()) as ApiError).error;
+    return { ...base, status: "error", error: { kind, message, hint }, score: null, samplesProcessed: cost.samples, queries: cost.queries, ms: Date.now() - started };
+  }
+}
+
+/** The fleet's rows, worst first, and what they cost the backends. */
+export async function loadFleet(clusters: readonly ClusterConfig[], start: number, end: number, signal?: AbortSignal): Promise<FleetResponse> {
+  const rows = await Promise.all(clusters.map((cluster) => limitFor(cluster)(() => loadRow(cluster, start, end, signal))));
+  rows.sort(worstFirst);
+  return {
+    start,
+    end,
+    rows,
+    samplesProcessed: rows.reduce((n, r) => n + r.samplesProcessed, 0),
+    queries: rows.reduce((n, r) => n + r.queries, 0),
+  };
+}
