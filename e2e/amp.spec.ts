@@ -91,6 +91,8 @@ test.describe("AMP mode", () => {
       const picker = page.getByRole("combobox", { name: "Cluster" });
       await expect(picker.locator("option")).toHaveText(["prod (AMP eu-west-1)", "lab (Prometheus)"]);
       await expect(panel(page, PANEL)).toHaveAttribute("data-state", "ok");
+      // Everything the prod view asks for (the other panels, findings, alerts) has been answered first.
+      await page.waitForLoadState("networkidle");
       const signedBefore = stack.standin!.requests.length;
       await picker.selectOption("lab");
       await expect(page).toHaveURL(/cluster=lab/);
