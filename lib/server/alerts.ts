@@ -72,5 +72,8 @@ export async function apiServerAlerts(req: AlertsRequest, signal?: AbortSignal):
   const now = Math.floor(Date.now() / 1000);
   // The job discovery is the dashboard's own (cached): it costs nothing extra on a dashboard load.
   const [groups, targets] = await Promise.all([clientFor(req.cluster).rules({ signal }), resolveTargets(req.cluster, req.job, now)]);
-  return selectApiServerAlerts(groups, { job: targets.job, clusterLabel: cluster.clusterLabel, now });
+  // Ages are counted from when the answer was in, rounded up: an alert that became active while the rules
+  // were being read (its activeAt has fractions of a second) must not look younger than zero.
+  const answeredAt = Math.ceil(Date.now() / 1000);
+  return selectApiServerAlerts(groups, { job: targets.job, clusterLabel: cluster.clusterLabel, now: answeredAt });
 }
