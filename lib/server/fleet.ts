@@ -26,6 +26,7 @@ import type { ClusterConfig } from "./config";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
 import { DataSourceError, type InstantSample } from "./datasource/types";
 import { errorResponse } from "./http";
+import { FairGate } from "./limits/fair-queue";
 import { chooseRead, equivalentExpr, isDerived } from "./plan/planner";
 import { queryWindow, type QueryWindow } from "./query-window";
 
@@ -168,22 +169,6 @@ export function backendKey(cluster: ClusterConfig): string {
   return cluster.kind === "amp" ? `amp ${cluster.region} ${cluster.workspaceId ?? cluster.workspaceAlias} ${cluster.endpoint ?? ""}` : `prometheus ${cluster.url}`;
 }
 
-/** A tiny semaphore: at most `limit` of the tasks run at once (no maintained one is among the dependencies). */
-function limiter(limit: number) {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 class ClusterTimeout extends DataSourceError {
   constructor(ms: number) {
     super("timeout", `No answer within ${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`, {
@@ -213,14 +198,23 @@ async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, task
   }
 }
 
-/** Process-wide, so rows asked for in separate requests (the fleet page asks one per cluster) share the bound. */
-const backendLimits = new Map<string, ReturnType<typeof limiter>>();
+/**
+ * Process-wide, so rows asked for in separate requests (the fleet page asks one per cluster) share the bound:
+ * the data source's own gate (limits/fair-queue.ts) with the fleet's bound, whose waits end with the request.
+ */
+const backendGates = new Map<string, FairGate>();
+const FLEET_GATE_LIMITS = { concurrency: FLEET_CONCURRENCY_PER_BACKEND, queue: 10_000, queuePerUser: 10_000 };
 
-function limitFor(cluster: ClusterConfig) {
+async function withBackendSlot<T>(cluster: ClusterConfig, signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
   const key = backendKey(cluster);
-  let limit = backendLimits.get(key);
-  if (!limit) backendLimits.set(key, (limit = limiter(FLEET_CONCURRENCY_PER_BACKEND)));
-  return limit;
+  let gate = backendGates.get(key);
+  if (!gate) backendGates.set(key, (gate = new FairGate(() => FLEET_GATE_LIMITS)));
+  const release = await gate.acquire("fleet", signal);
+  try {
+    return await task();
+  } finally {
+    release();
+  }
 }
 
 async function loadRow(cluster: ClusterConfig, start: number, end: number, signal?: AbortSignal): Promise<FleetRow> {
@@ -244,7 +238,7 @@ async function loadRow(cluster: ClusterConfig, start: number, end: number, signa
 
 /** The fleet's rows, worst first, and what they cost the backends. */
 export async function loadFleet(clusters: readonly ClusterConfig[], start: number, end: number, signal?: AbortSignal): Promise<FleetResponse> {
-  const rows = await Promise.all(clusters.map((cluster) => limitFor(cluster)(() => loadRow(cluster, start, end, signal))));
+  const rows = await Promise.all(clusters.map((cluster) => withBackendSlot(cluster, signal, () => loadRow(cluster, start, end, signal))));
   rows.sort(worstFirst);
   return {
     start,
