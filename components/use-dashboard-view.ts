@@ -4,6 +4,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { targetsResponseSchema, type ClusterSummary } from "@/lib/api-schema";
+import { zoomedRange } from "@/lib/dashboard-state";
 import { resolveRange } from "@/lib/time-range";
 import { getJson } from "./api-client";
 import { useClusterChoice } from "./use-cluster-choice";
@@ -54,7 +55,7 @@ export function useDashboardView(initialClusters?: ClusterSummary[]) {
   ];
 
   /** Zooming pushes a history entry, so the browser's back button returns to the previous range. */
-  const onZoom = (from: number, to: number) => update({ from: String(Math.floor(from) * 1000), to: String(Math.ceil(to) * 1000) });
+  const onZoom = (from: number, to: number) => update(zoomedRange(from, to));
 
   return {
     state,

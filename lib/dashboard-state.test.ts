@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDashboardParams, serializeDashboardState } from "./dashboard-state";
+import { parseDashboardParams, serializeDashboardState, zoomedRange } from "./dashboard-state";
 
 const parse = (q: string) => parseDashboardParams(new URLSearchParams(q));
 
@@ -18,5 +18,11 @@ describe("dashboard URL state", () => {
     const { state, notices } = parse('cluster=<script>&instance="}or vector(1)&refresh=1ms&tz=Mars&collapsed=nope&bogus=1');
     expect(state).toMatchObject({ cluster: null, instance: null, refresh: "off", tz: "local", collapsed: [] });
     expect(notices).toHaveLength(6);
+  });
+});
+
+describe("zoomedRange", () => {
+  it("covers the dragged range in whole seconds, as URL milliseconds", () => {
+    expect(zoomedRange(1700000000.6, 1700003600.2)).toEqual({ from: "1700000000000", to: "1700003601000" });
   });
 });

@@ -95,6 +95,11 @@ export function parseDashboardParams(input: URLSearchParams): ParsedState {
 }
 
 /** Only non-default values go in the URL, so links stay short and readable. */
+/** The URL range of a dragged zoom (unix seconds): whole seconds that cover it, in ms as the URL keeps them. */
+export function zoomedRange(from: number, to: number): Pick<DashboardState, "from" | "to"> {
+  return { from: String(Math.floor(from) * 1000), to: String(Math.ceil(to) * 1000) };
+}
+
 export function serializeDashboardState(s: DashboardState): URLSearchParams {
   const p = new URLSearchParams();
   if (s.cluster) p.set("cluster", s.cluster);

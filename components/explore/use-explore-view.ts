@@ -5,7 +5,7 @@
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import type { ClusterSummary } from "@/lib/api-schema";
-import type { DashboardState } from "@/lib/dashboard-state";
+import { zoomedRange, type DashboardState } from "@/lib/dashboard-state";
 import { parseExploreParams, serializeExploreState, type ExploreState } from "@/lib/explore-state";
 import { resolveRange } from "@/lib/time-range";
 import { useClusterChoice } from "../use-cluster-choice";
@@ -55,7 +55,7 @@ export function useExploreView(initialClusters?: ClusterSummary[]) {
       ...(range.notice ? [range.notice] : []),
       ...(clusters.notice ? [clusters.notice] : []),
     ],
-    onZoom: (from: number, to: number) => update({ from: String(Math.floor(from) * 1000), to: String(Math.ceil(to) * 1000) }),
+    onZoom: (from: number, to: number) => update(zoomedRange(from, to)),
   };
   return { header, explore: state, updateExplore };
 }
