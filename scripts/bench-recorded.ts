@@ -9,9 +9,7 @@ import { PANELS } from "../lib/panels/catalog";
 import { backendWork, type BackendWork, type CountingProxy } from "./bench-common";
 
 /** The view: 10.5 h, inside the 10.75 h the rules have been recording over the 11 h of history. */
-export const RECORDED_VIEW_SECONDS = 10.5 * 3600;
-export const RECORDED_HISTORY_SECONDS = 11 * 3600;
-export const RECORDED_FOR_SECONDS = 10.75 * 3600;
+const VIEW_SECONDS = 10.5 * 3600;
 
 export interface RecordedLoad {
   work: BackendWork;
@@ -30,6 +28,7 @@ export interface RecordedResult {
 }
 
 /** Leaves APISCOPE_CONFIG pointing at its two clusters: the caller puts back what it needs. */
+/** `proxy` fronts test-support's recordedScenarioPrometheus(), which ends at `end`. */
 export async function measureRecorded(proxy: CountingProxy, configDir: string, end: number, coldStart: () => void): Promise<RecordedResult> {
   const { panelsData } = await import("../lib/server/dashboard");
   const { RECORDED_SERIES } = await import("../lib/server/plan/recorded");
@@ -46,7 +45,7 @@ export async function measureRecorded(proxy: CountingProxy, configDir: string, e
     coldStart();
     const mark = proxy.ledger.length;
     const p = PANELS.filter((panel) => !ids || ids.has(panel.id)).map((panel) => ({ id: panel.id, width: panel.wide ? 1200 : 400 }));
-    const outcomes = await panelsData({ cluster, start: end - RECORDED_VIEW_SECONDS, end, p });
+    const outcomes = await panelsData({ cluster, start: end - VIEW_SECONDS, end, p });
     const failed: string[] = [];
     let recordedQueries = 0;
     for (const [id, o] of outcomes) {

@@ -68,7 +68,7 @@ import {
 } from "./bench-common";
 import { measureP3, type P3Result } from "./bench-fleet";
 import { FLEET_CLUSTERS, measureFleetOverview, type FleetOverviewResult } from "./bench-fleet-overview";
-import { measureRecorded, RECORDED_FOR_SECONDS, RECORDED_HISTORY_SECONDS, type RecordedResult } from "./bench-recorded";
+import { measureRecorded, type RecordedResult } from "./bench-recorded";
 import {
   grafanaTiming,
   interpolateReference,
@@ -430,7 +430,7 @@ function noteAppLog(out: Outcome, log: string): void {
 async function main(): Promise<number> {
   const started = performance.now();
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
-  const { scenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
+  const { scenarioPrometheus, recordedScenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
   const { computeFindings } = await import("../lib/server/findings");
   const { resetDataSourceState } = await import("../lib/server/datasource");
@@ -510,13 +510,13 @@ async function main(): Promise<number> {
       out.fleetError = errorText(err);
     }
     // The recording rules: their own Prometheus (11 h of history, the rules' series backfilled), ending at
-    // the real scrape's fixed midnight so that it is built once and then reused from .cache/fixtures.
-    console.log("bench: a 10.5 h load with and without the recorded series (cached; ~1 min to build the first time) …");
+    // a fixed past midnight so that it is built once and then reused from .cache/fixtures.
+    console.log("bench: a 10.5 h load with and without the recorded series (cached; ~1–2 min to build the first time) …");
     try {
-      const { prom: recProm } = await scenarioPrometheus({ k8sVersion: "1.30", end: REAL_END, historySeconds: RECORDED_HISTORY_SECONDS, recordedFrom: REAL_END - RECORDED_FOR_SECONDS });
+      const { prom: recProm, scenario: recScenario } = await recordedScenarioPrometheus();
       const recProxy = await startCountingProxy(recProm.url);
       try {
-        out.recorded = await measureRecorded(recProxy, work, REAL_END, coldStart);
+        out.recorded = await measureRecorded(recProxy, work, recScenario.timeline.end, coldStart);
       } finally {
         await recProxy.close();
         await recProm.stop();

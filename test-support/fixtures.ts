@@ -120,6 +120,21 @@ async function backfillRecordingRules(rawBlocks: string, dir: string, from: numb
   }
 }
 
+/** A fixed end in the past (2026-12-01T00:00Z; the last midnight on a clock before it): a fixture built once, then reused. */
+export const PAST_END = 1_796_083_200 < Date.now() / 1000 - 600 ? 1_796_083_200 : Math.floor(Date.now() / 1000 / 86400 - 1) * 86400;
+
+/**
+ * The incident scenario over 11 h, with the recommended recording rules' series for its last 10.75 h (as if
+ * loaded then): views of 10–10.75 h have 5-minute steps inside the rules' lifetime, an 11 h view reaches
+ * back before it. Fixed in the past (deterministic data, built once): the recorded-series test and bench.
+ */
+export const RECORDED_SCENARIO = { end: PAST_END, historySeconds: 11 * 3600, recordedSeconds: 10.75 * 3600 } as const;
+
+export function recordedScenarioPrometheus(): Promise<{ prom: RunningPrometheus; scenario: Scenario }> {
+  const { end, historySeconds, recordedSeconds } = RECORDED_SCENARIO;
+  return scenarioPrometheus({ end, historySeconds, recordedFrom: end - recordedSeconds });
+}
+
 /** One cluster of a shared workspace: its `cluster` label value and the story its data tells. */
 export interface SharedCluster {
   label: string;
