@@ -2,6 +2,8 @@
 // - scenarioPrometheus(): the incident scenario (six hours, three API servers; `incident` picks the cause, default
 //   the LIST storm), backfilled once per option set
 //   and cached under .cache/fixtures/, then served by a fresh Prometheus over a copy of the blocks.
+// - recordedScenarioPrometheus(): the scenario over 11 h with the recommended recording rules' series
+//   backfilled by promtool for its last 10.75 h, fixed in the past (RECORDED_SCENARIO).
 // - replayTextScrape(): a single /metrics scrape (e.g. the real v1.30.0 one) replayed every 30 s for an hour,
 //   counters increasing, with job/instance labels added (as one server, or as several identical ones).
 //
@@ -49,7 +51,9 @@ export interface ScenarioFixtureOptions {
    * Add the recommended recording rules' series (rules/apiscope.rules.yml), as if the rules had been loaded
    * at this unix time (a multiple of 60; at least 5 minutes after the history starts): real promtool
    * `tsdb create-blocks-from rules` evaluates them against a Prometheus over the raw blocks, every 60 s up to
-   * the scenario's end, and the blocks it writes are served beside the raw ones.
+   * the scenario's end, and the blocks it writes are served beside the raw ones (a fresh Prometheus over
+   * both: 2.39 and later, Debian's 2.42 included, open time-overlapping blocks without
+   * --storage.tsdb.allow-overlapping-blocks).
    */
   recordedFrom?: number;
 }
