@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { PROMTOOL_BIN } from "../test-support/prometheus";
 import * as T from "../lib/server/findings/thresholds";
 import { DEFAULT_INFLIGHT_LIMITS } from "../lib/server/config";
+import { RECORDED_SERIES } from "../lib/server/plan/recorded";
 
 const RULES = join(__dirname, "apiscope.rules.yml");
 const TESTS = join(__dirname, "tests", "apiscope.test.yml");
@@ -55,6 +56,19 @@ describe("rules/apiscope.rules.yml", () => {
     expect(comparisons("ApiserverServerErrorsCritical")).toEqual([T.ERRORS_CRITICAL_RATIO]);
     expect(comparisons("ApiserverRequestsTerminated")).toEqual([0]);
     expect(comparisons("ApiserverWatchSurge")).toEqual([T.WATCH_SURGE_RATIO, T.WATCH_SURGE_MIN_INCREASE]);
+  });
+
+  // The dashboard reads these recorded series in place of the raw ones (lib/server/plan/recorded.ts): its
+  // table of what each keeps and filters must be what the rule computes, or a panel would read wrong numbers.
+  it("records what the dashboard's table of recorded series says", () => {
+    const file = parse(readFileSync(RULES, "utf8")) as RuleFile;
+    const records = new Map(file.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [[r.record, r.expr.replace(/\s+/g, " ").trim()] as const] : []))));
+    for (const rs of RECORDED_SERIES) {
+      const by = ["cluster", "job", ...rs.labels, ...(rs.kind === "histogram" ? ["le"] : [])].join(", ");
+      const filters = [`job=~"apiserver|kube-apiserver|kubernetes-apiservers"`, ...rs.where.map((f) => `${f.label}${f.op}${JSON.stringify(f.value)}`)].join(", ");
+      const metric = rs.kind === "histogram" ? `${rs.family}_bucket` : rs.family;
+      expect(records.get(rs.record), rs.record).toBe(`sum by (${by}) (rate(${metric}{${filters}}[5m]))`);
+    }
   });
 
   it("links every alert to a panel of the catalogue and has a unit test for it", async () => {

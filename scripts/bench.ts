@@ -22,6 +22,8 @@
 //   Redis / for one viewer; the instances' resident memory after the 20 viewers.
 // - Fleet overview (scripts/bench-fleet-overview.ts): the backend samples and queries of one cold fleet load
 //   over 10 clusters, per cluster against one dashboard load, and of the same fleet within the cache's life.
+// - Recorded series (scripts/bench-recorded.ts): the samples of a cold 10.5 h dashboard load with the
+//   recommended recording rules' series in the TSDB (backfilled by promtool) and with them ignored.
 // - Payload to the browser, gzipped: JSON of PanelData vs the raw Prometheus responses Grafana receives; and
 //   what `next start` really sent the browser in P1.
 // - Wall times of the in-process loads, 6 panels at a time like a browser's HTTP/1.1 connection limit, and
@@ -66,6 +68,7 @@ import {
 } from "./bench-common";
 import { measureP3, type P3Result } from "./bench-fleet";
 import { FLEET_CLUSTERS, measureFleetOverview, type FleetOverviewResult } from "./bench-fleet-overview";
+import { measureRecorded, type RecordedResult } from "./bench-recorded";
 import {
   grafanaTiming,
   interpolateReference,
@@ -396,6 +399,8 @@ async function measureInProcess(
 interface Outcome {
   fleet: FleetOverviewResult | null;
   fleetError: string | null;
+  recorded: RecordedResult | null;
+  recordedError: string | null;
   inProcess: RangeReport[];
   heatmapLine: string | null;
   p1: P1Result[];
@@ -425,7 +430,7 @@ function noteAppLog(out: Outcome, log: string): void {
 async function main(): Promise<number> {
   const started = performance.now();
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
-  const { scenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
+  const { scenarioPrometheus, recordedScenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
   const { computeFindings } = await import("../lib/server/findings");
   const { resetDataSourceState } = await import("../lib/server/datasource");
@@ -437,7 +442,7 @@ async function main(): Promise<number> {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("APISCOPE_") && name !== "APISCOPE_FIXTURE_CACHE" && name !== "APISCOPE_BENCH_CHILD") delete process.env[name];
   }
-  const out: Outcome = { fleet: null, fleetError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
+  const out: Outcome = { fleet: null, fleetError: null, recorded: null, recordedError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
   let phaseStart = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -503,6 +508,21 @@ async function main(): Promise<number> {
       out.fleet = await measureFleetOverview(demoProxy, work, demoEnd - 3600, demoEnd, coldStart);
     } catch (err) {
       out.fleetError = errorText(err);
+    }
+    // The recording rules: their own Prometheus (11 h of history, the rules' series backfilled), ending at
+    // a fixed past midnight so that it is built once and then reused from .cache/fixtures.
+    console.log("bench: a 10.5 h load with and without the recorded series (cached; ~1–2 min to build the first time) …");
+    try {
+      const { prom: recProm, scenario: recScenario } = await recordedScenarioPrometheus();
+      const recProxy = await startCountingProxy(recProm.url);
+      try {
+        out.recorded = await measureRecorded(recProxy, work, recScenario.timeline.end, coldStart);
+      } finally {
+        await recProxy.close();
+        await recProm.stop();
+      }
+    } catch (err) {
+      out.recordedError = errorText(err);
     }
     delete process.env.APISCOPE_CONFIG;
     delete process.env.APISCOPE_PROMETHEUS_URL;
@@ -841,6 +861,26 @@ function printP3(p: P3Result, paths: Outcome["p3Paths"]): void {
   );
 }
 
+function printRecorded(r: RecordedResult): void {
+  console.log("");
+  console.log(`── recorded series: a cold 10.5 h load (5-minute steps) of the demo with apiscope's recording rules' series, and with them ignored ──`);
+  printTable([
+    ["load", "backend samples", "backend bytes", "queries", "queries read from recorded series"],
+    ...([
+      ["whole dashboard, recorded series", r.recorded],
+      ["whole dashboard, raw only", r.raw],
+      [`the ${r.servedPanels.length} panels served, recorded`, r.recordedAlone],
+      [`the ${r.servedPanels.length} panels served, raw`, r.rawAlone],
+    ] as const).map(([label, l]) => [label, fmtCount(l.work.samples), fmtBytes(l.work.bytes), String(l.work.queries), String(l.recordedQueries)]),
+  ]);
+  console.log(
+    `[recorded] served: ${r.servedPanels.join(", ")}. The rankings (slowest calls, etcd operations) group by labels the rules drop ` +
+      `(resource, group, type) and read the raw histograms either way; views with steps under 5 minutes (≤ 10 h) read raw.`,
+  );
+  const failed = [...r.recorded.failed, ...r.raw.failed, ...r.recordedAlone.failed, ...r.rawAlone.failed];
+  if (failed.length) console.log(`[recorded] panels failed: ${failed.slice(0, 5).join("; ")}`);
+}
+
 function print(out: Outcome, setupMs: number, totalMs: number): void {
   const refPanels = REFERENCE_PANELS.length;
   console.log("");
@@ -858,6 +898,8 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
   if (out.p1Error) console.log(`\nP1 failed: ${out.p1Error}`);
   if (out.fleet) printFleetOverview(out.fleet);
   if (out.fleetError) console.log(`\nfleet overview failed: ${out.fleetError}`);
+  if (out.recorded) printRecorded(out.recorded);
+  if (out.recordedError) console.log(`\nrecorded-series load failed: ${out.recordedError}`);
   if (out.p3) printP3(out.p3, out.p3Paths);
   if (out.p3Error) console.log(`\nP3 failed: ${out.p3Error}`);
 
@@ -897,6 +939,14 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
     null,
     fleet ? `${fmtCount(fleet.cold.samples)} samples, ${fleet.cold.queries} queries in all; again within the cache's life: ${fmtCount(fleet.warm.samples)}, ${fleet.warm.queries}` : "",
     out.fleetError ? "failed" : "not measured",
+  );
+  const rec = out.recorded;
+  row(
+    "samples per 10.5 h load, recorded series ÷ raw, demo",
+    rec ? ratioOf(rec.recorded.work.samples, rec.raw.work.samples) : null,
+    null,
+    rec ? `${fmtCount(rec.recorded.work.samples)} / ${fmtCount(rec.raw.work.samples)}; the ${rec.servedPanels.length} panels they serve alone: ${ratio(rec.recordedAlone.work.samples, rec.rawAlone.work.samples)}` : "",
+    out.recordedError ? "failed" : "not measured",
   );
   const p3 = out.p3;
   row(`P3 queries, ${VIEWERS} viewers/${INSTANCES} instances ÷ 1 viewer`, p3 ? p3.ratio : null, GOALS.p3, p3 ? `${p3.many.work.queries} / ${p3.one.work.queries}` : "", out.p3Error ? "failed" : "not measured");

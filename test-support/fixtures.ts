@@ -2,19 +2,22 @@
 // - scenarioPrometheus(): the incident scenario (six hours, three API servers; `incident` picks the cause, default
 //   the LIST storm), backfilled once per option set
 //   and cached under .cache/fixtures/, then served by a fresh Prometheus over a copy of the blocks.
+// - recordedScenarioPrometheus(): the scenario over 11 h with the recommended recording rules' series
+//   backfilled by promtool for its last 10.75 h, fixed in the past (RECORDED_SCENARIO).
 // - replayTextScrape(): a single /metrics scrape (e.g. the real v1.30.0 one) replayed every 30 s for an hour,
 //   counters increasing, with job/instance labels added (as one server, or as several identical ones).
 //
 // Note: fixture data ends at `end`, up to ~5.5 minutes before the wall clock, and Prometheus only looks back
 // 5 minutes for an instant value; query at `scenario.timeline.end` (or earlier), not at "now".
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type IncidentKind, type K8sVersion, type Scenario, type ScenarioOptions } from "../demo/scenario";
 import { backfill, blockWindows, limiter, runPromtool } from "../demo/cli";
-import { startPrometheus, type RunningPrometheus } from "./prometheus";
+import { PROMTOOL_BIN, startPrometheus, type RunningPrometheus } from "./prometheus";
 
 const ROOT = resolve(__dirname, "..");
 export const FIXTURE_CACHE = process.env.APISCOPE_FIXTURE_CACHE ?? join(ROOT, ".cache", "fixtures");
@@ -44,7 +47,19 @@ export interface ScenarioFixtureOptions {
    * history is the same data where they overlap, built in a fraction of the time.
    */
   historySeconds?: number;
+  /**
+   * Add the recommended recording rules' series (rules/apiscope.rules.yml), as if the rules had been loaded
+   * at this unix time (a multiple of 60; at least 5 minutes after the history starts): real promtool
+   * `tsdb create-blocks-from rules` evaluates them against a Prometheus over the raw blocks, every 60 s up to
+   * the scenario's end, and the blocks it writes are served beside the raw ones (a fresh Prometheus over
+   * both: 2.39 and later, Debian's 2.42 included, open time-overlapping blocks without
+   * --storage.tsdb.allow-overlapping-blocks).
+   */
+  recordedFrom?: number;
 }
+
+/** The recommended rules, whose recording rules `recordedFrom` backfills. */
+const RECOMMENDED_RULES = join(ROOT, "rules", "apiscope.rules.yml");
 
 /** The default fixture `end`: a 5-minute boundary at least 30 s in the past. */
 export function fixtureEnd(nowSeconds = Date.now() / 1000): number {
@@ -73,9 +88,14 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     ...(opts.until !== undefined ? [`until${opts.until}`] : []),
     generatorHash(),
   ].join("_");
-  const blocks = await cachedBlocks(key, async (dir) => {
+  const raw = await cachedBlocks(key, async (dir) => {
     await backfill(options, dir, undefined, { until: opts.until });
   });
+  const from = opts.recordedFrom;
+  const blocks =
+    from === undefined
+      ? raw
+      : await cachedBlocks(`${key}_rec${from}_${sha(readFileSync(RECOMMENDED_RULES, "utf8")).slice(0, 12)}`, (dir) => backfillRecordingRules(raw, dir, from, options.end));
   const prom = await startPrometheus({
     blocksDir: blocks,
     extraArgs: opts.extraArgs,
@@ -84,6 +104,39 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
     scrapeConfigYaml: opts.scrapeConfigYaml,
   });
   return { prom, scenario };
+}
+
+/** `dir`: the raw blocks and, beside them, the recording rules' series from `from` to `end` written by promtool. */
+async function backfillRecordingRules(rawBlocks: string, dir: string, from: number, end: number): Promise<void> {
+  cpSync(rawBlocks, dir, { recursive: true });
+  const source = await startPrometheus({ blocksDir: rawBlocks });
+  try {
+    await new Promise<void>((resolvePromise, reject) => {
+      const args = ["tsdb", "create-blocks-from", "rules", "-q", `--url=${source.url}`, `--start=${from}`, `--end=${end}`, "--eval-interval=60s", `--output-dir=${dir}`, RECOMMENDED_RULES];
+      const child = spawn(PROMTOOL_BIN, args, { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+      child.on("error", reject);
+      child.on("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`promtool create-blocks-from rules exited with ${code}:\n${stderr}`))));
+    });
+  } finally {
+    await source.stop();
+  }
+}
+
+/** A fixed end in the past (2026-12-01T00:00Z; the last midnight on a clock before it): a fixture built once, then reused. */
+export const PAST_END = 1_796_083_200 < Date.now() / 1000 - 600 ? 1_796_083_200 : Math.floor(Date.now() / 1000 / 86400 - 1) * 86400;
+
+/**
+ * The incident scenario over 11 h, with the recommended recording rules' series for its last 10.75 h (as if
+ * loaded then): views of 10–10.75 h have 5-minute steps inside the rules' lifetime, an 11 h view reaches
+ * back before it. Fixed in the past (deterministic data, built once): the recorded-series test and bench.
+ */
+export const RECORDED_SCENARIO = { end: PAST_END, historySeconds: 11 * 3600, recordedSeconds: 10.75 * 3600 } as const;
+
+export function recordedScenarioPrometheus(): Promise<{ prom: RunningPrometheus; scenario: Scenario }> {
+  const { end, historySeconds, recordedSeconds } = RECORDED_SCENARIO;
+  return scenarioPrometheus({ end, historySeconds, recordedFrom: end - recordedSeconds });
 }
 
 /** One cluster of a shared workspace: its `cluster` label value and the story its data tells. */

@@ -10,13 +10,23 @@ export function selector(where: LabelFilter[]): string {
   return where.length ? `{${where.map((f) => `${f.label}${f.op}${JSON.stringify(f.value)}`).join(",")}}` : "";
 }
 
+/**
+ * Where a derivation's per-series numbers come from, given its filters and its window ("step": one per
+ * step, "range": the whole range). Default: the raw series, `increase(…_bucket[…])` / `rate(…[…])`; the
+ * server passes a recorded series instead when a recording rule holds the same numbers (lib/server/plan/recorded.ts).
+ */
+export type SeriesSource = (where: LabelFilter[], window: "step" | "range") => string;
+
+const placeholder = (window: "step" | "range") => (window === "range" ? "$__range" : "$__rate_interval");
+const rawBuckets = (family: string): SeriesSource => (where, window) => `increase(${family}_bucket${selector(where)}[${placeholder(window)}])`;
+const rawRate = (metric: string): SeriesSource => (where, window) => `rate(${metric}${selector(where)}[${placeholder(window)}])`;
+
 /** The PromQL with the same meaning as a derivation, with Grafana-style window placeholders. */
-export function equivalentPromQL(family: string, d: HistogramDerivation): string {
-  const bucket = `${family}_bucket${selector(d.where)}`;
-  if (d.kind === "heatmap") return `sum by (le) (increase(${bucket}[$__rate_interval]))`;
-  const window = d.kind === "quantile-over-range" ? "$__range" : "$__rate_interval";
+export function equivalentPromQL(family: string, d: HistogramDerivation, source: SeriesSource = rawBuckets(family)): string {
+  if (d.kind === "heatmap") return `sum by (le) (${source(d.where, "step")})`;
+  const window = d.kind === "quantile-over-range" ? "range" : "step";
   const inner = ["instance", "le", ...d.by].filter((l, i, all) => (l !== "instance" || d.worstServer) && all.indexOf(l) === i);
-  const quantile = `histogram_quantile(${d.q}, sum by (${inner.join(", ")}) (increase(${bucket}[${window}])))`;
+  const quantile = `histogram_quantile(${d.q}, sum by (${inner.join(", ")}) (${source(d.where, window)}))`;
   const outer = d.worstServer ? `max${d.by.length ? ` by (${d.by.join(", ")})` : ""} (${quantile})` : quantile;
   return d.kind === "quantile" && d.onlyAboveZero ? `${outer} > 0` : outer;
 }
@@ -34,8 +44,8 @@ export function histogramQuery(fields: QueryFields, family: string, derive: Hist
 }
 
 /** The PromQL with the same meaning as a counter derivation. */
-export function equivalentCounterPromQL(metric: string, d: CounterDerivation): string {
-  const sum = (where: LabelFilter[]) => `sum(rate(${metric}${selector(where)}[$__rate_interval]))`;
+export function equivalentCounterPromQL(metric: string, d: CounterDerivation, source: SeriesSource = rawRate(metric)): string {
+  const sum = (where: LabelFilter[]) => `sum(${source(where, "step")})`;
   // `or vector(0)`: no 5xx at all is a share of 0, not a gap.
   return d.kind === "sum" ? sum(d.where) : `(${sum(d.where)} or vector(0)) / ${sum(d.of)}`;
 }

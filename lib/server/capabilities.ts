@@ -109,6 +109,22 @@ export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope
   });
 }
 
+/**
+ * Which of the recorded series `names` were already recorded at `at` for this job: one instant query,
+ * `count by (__name__) ({__name__=~"…", <scope>})` (a sample per recorded series; Prometheus' lookback
+ * finds the latest within 5 minutes before `at`), cached like the rest. Rules record only from when they
+ * were loaded: a view reaching back before that reads the raw series (plan/recorded.ts).
+ */
+export function discoverRecordedCoverage(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], names: string[], at: number): Promise<ReadonlySet<string>> {
+  return cached(`recorded|${cacheKey}`, async () => {
+    const match = selector([...scope, { name: "__name__", op: "=~", value: names.map(escapeRegex).join("|") }]);
+    const answer = await api.query({ query: `count by (__name__) (${match})`, time: at });
+    return new Set(answer.samples.flatMap((s) => (s.labels.__name__ ? [s.labels.__name__] : [])));
+  });
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 function labelExists(caps: Capabilities, metric: string, label: string): boolean {
   // Bucket, count and sum series of one histogram carry the same labels (plus `le` on buckets).
   const family = metric.replace(/_(bucket|count|sum)$/, "");

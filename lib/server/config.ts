@@ -38,6 +38,11 @@ interface ClusterCommon {
   /** The etcd database quota the fleet measures its size against (EKS: 8 GiB unless changed). */
   etcdQuotaBytes?: number;
   /**
+   * Read apiscope's recorded series (rules/apiscope.rules.yml) where they exist and hold the same numbers
+   * (lib/server/plan/recorded.ts). Default true; false reads the raw series always.
+   */
+  recordedSeries?: boolean;
+  /**
    * Who may see this cluster (on top of APISCOPE_ALLOWED_GROUPS / APISCOPE_ALLOWED_USERS): a group or a
    * user listed here. Absent: everyone allowed into the dashboard. With APISCOPE_AUTH=none nobody can be
    * checked against it, so a cluster with a rule is hidden.
@@ -155,6 +160,7 @@ const commonFields = {
     )
     .default(DEFAULT_INFLIGHT_LIMITS),
   etcdQuotaBytes: wholeNumber("a whole number of bytes (etcd --quota-backend-bytes; EKS: 8589934592)", 1, Number.MAX_SAFE_INTEGER).optional(),
+  recordedSeries: z.boolean({ error: "must be true or false" }).optional(),
   allow: z
     .strictObject(
       {

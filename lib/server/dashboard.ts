@@ -9,13 +9,14 @@ import type { ClusterLimits, PanelBatchRequest, PanelData, PanelRequest, QueryRe
 import { PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
-import { discoverCapabilities, discoverInstances, discoverJobs, pickVariant, type Capabilities } from "./capabilities";
+import { discoverCapabilities, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
 import { auditTarget } from "./audit-target";
 import { getCluster, type ClusterConfig } from "./config";
 import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
-import { chooseRead, derive, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
+import { chooseRead, derive, derivedNote, earliestRecordedPoint, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
+import { NO_RECORDED, recordedCandidates, type UsableRecorded } from "./plan/recorded";
 import { injectMatchers, type LabelMatcher } from "./promql";
 import { queryWindow, type QueryWindow } from "./query-window";
 import { expandPlaceholders } from "./template";
@@ -69,6 +70,23 @@ export interface ViewContext {
   matchers: LabelMatcher[];
   range: ViewRange;
   limits: ClusterLimits;
+  /** Recorded series that cover this view's reads (plan/recorded.ts). */
+  recorded: UsableRecorded;
+}
+
+/**
+ * The recorded series this view's reads may use: those that exist for the job (capabilities), keep the
+ * view's matchers' labels, and were already recorded at the earliest point a read they could serve needs
+ * (one cheap instant query, cached like the capabilities). None when the cluster opts out, no rule is
+ * loaded, or no read could use them (every step finer than 5 minutes): then no query at all.
+ */
+async function recordedInView(cluster: ClusterConfig, api: PrometheusApi, caps: Capabilities, scope: LabelMatcher[], matchers: LabelMatcher[], range: ViewRange): Promise<UsableRecorded> {
+  if (cluster.recordedSeries === false) return NO_RECORDED;
+  const names = recordedCandidates(caps.metrics, matchers).map((rs) => rs.record);
+  const at = names.length ? earliestRecordedPoint(range, new Set(names)) : null;
+  if (at === null) return NO_RECORDED;
+  const scopeKey = scope.map((m) => `${m.name}${m.op}${m.value}`).join(",");
+  return discoverRecordedCoverage(`${cluster.id}|${scopeKey}|${at}`, api, scope, names, at);
 }
 
 /**
@@ -100,7 +118,9 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
   const to = Math.min(req.end, Math.floor(Date.now() / 1000));
   const limits = { inflightReadOnly: cluster.inflightLimits.readOnly, inflightMutating: cluster.inflightLimits.mutating };
-  return { cluster, api, caps, matchers, range: { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds }, limits };
+  const range = { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds };
+  const recorded = await recordedInView(cluster, api, caps, scope, matchers, range);
+  return { cluster, api, caps, matchers, range, limits, recorded };
 }
 
 export function panelById(panelId: string): PanelDef {
@@ -113,9 +133,9 @@ export function panelById(panelId: string): PanelDef {
 
 /** A panel's answer in a resolved view; `points` sizes the step of its own PromQL queries. */
 export function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
-  const { api, caps, matchers, range, limits } = view;
+  const { api, caps, matchers, range, limits, recorded } = view;
   const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
-  const data = runPanel({ api, caps, panel, matchers, window, range, limits, signal });
+  const data = runPanel({ api, caps, panel, matchers, window, range, limits, recorded, signal });
   if (!("rowAudit" in panel.options && panel.options.rowAudit)) return data;
   const audit = auditTarget(view.cluster);
   return data.then((d) => ({ ...d, audit }));
@@ -165,6 +185,8 @@ export interface RunPanelArgs {
   range: ViewRange;
   /** The cluster's configured limits; sent only to panels that draw them. */
   limits?: ClusterLimits;
+  /** Recorded series the view's shared reads may use (none by default). */
+  recorded?: UsableRecorded;
   signal?: AbortSignal;
 }
 
@@ -174,12 +196,12 @@ interface Chosen {
   index: number;
 }
 
-export async function runPanel({ api, caps, panel, matchers, window, range, limits, signal }: RunPanelArgs): Promise<PanelData> {
+export async function runPanel({ api, caps, panel, matchers, window, range, limits, recorded, signal }: RunPanelArgs): Promise<PanelData> {
   const chosen: Chosen[] = panel.queries.flatMap((query) => {
     const variant = pickVariant(query, caps);
     return variant ? [{ query, variant, index: query.variants.indexOf(variant) }] : [];
   });
-  const plans = new Map(chosen.filter((c) => isDerived(c.query)).map((c) => [c.query, chooseRead(c.query, caps, range)]));
+  const plans = new Map(chosen.filter((c) => isDerived(c.query)).map((c) => [c.query, chooseRead(c.query, caps, range, recorded)]));
   const firstRead = plans.values().next().value as ChosenRead | undefined;
   // A panel drawn from shared reads is drawn on their window (one step for every panel of the view).
   const panelWindow = firstRead ? firstRead.window : window;
@@ -221,8 +243,8 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
   return { ...base, status: "ok", queries: results, samplesProcessed };
 }
 
-function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean }): QueryResult {
-  const { query, variant, index } = c;
+function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean }, note = c.variant.note): QueryResult {
+  const { query, index } = c;
   return {
     id: query.id,
     legend: query.legend,
@@ -233,7 +255,7 @@ function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stat
     dashed: query.dashed,
     caption: query.caption,
     variant: index,
-    note: variant.note,
+    note,
     series,
     stats: answer.stats,
     cached: answer.cached ?? false,
@@ -244,7 +266,8 @@ function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stat
 async function runDerived(c: Chosen, plan: ChosenRead, pending: Promise<ReadResult>, matchers: LabelMatcher[]): Promise<QueryResult> {
   const { expr: readExpr, window, result } = await pending;
   const series = derive(c.query, plan.read, result.series, window);
-  return { ...resultOf(c, equivalentExpr(c.query, window, matchers), series, result), readExpr };
+  const expr = equivalentExpr(c.query, window, matchers, plan.recorded);
+  return { ...resultOf(c, expr, series, result, derivedNote(c.variant.note, plan)), readExpr };
 }
 
 async function runQuery(api: PrometheusApi, c: Chosen, matchers: LabelMatcher[], window: QueryWindow, signal?: AbortSignal): Promise<QueryResult> {

@@ -22,7 +22,7 @@
 // range-wide window: every raw sample is read once, and a refresh reads only the new steps.
 import "server-only";
 import { PANELS } from "../../panels/catalog";
-import { selector } from "../../panels/histograms";
+import { equivalentCounterPromQL, equivalentPromQL, selector } from "../../panels/histograms";
 import type { CounterDerivation, HistogramDerivation, LabelFilter, PanelDef, PanelQuery } from "../../panels/types";
 import type { Capabilities } from "../capabilities";
 import type { Labels, Point, PrometheusApi, RangeResult, RangeSeries } from "../datasource/types";
@@ -30,6 +30,7 @@ import { injectMatchers, type LabelMatcher } from "../promql";
 import { expandPlaceholders } from "../template";
 import { queryWindow, tilingWindow, type QueryWindow } from "../query-window";
 import { groupBuckets, quantileOverRange, quantileSeries } from "./histogram";
+import { firstRecordedPoint, NO_RECORDED, recordedFor, recordedNote, recordedSource, type RecordedSeries, type UsableRecorded } from "./recorded";
 
 export type Resolution = "view" | "coarse" | "merged";
 
@@ -141,6 +142,24 @@ export function readWindow(resolution: Resolution, from: number, to: number, scr
   return queryWindow(from, to, resolution === "coarse" ? COARSE_POINTS : VIEW_POINTS, scrapeInterval);
 }
 
+/**
+ * The earliest instant a read of this view that `names` (recorded series present for the job) could
+ * serve needs a recorded sample at, or null when none could serve any: what the coverage check asks.
+ */
+export function earliestRecordedPoint(range: ViewRange, names: UsableRecorded): number | null {
+  let earliest: number | null = null;
+  for (const plan of PLANS.values())
+    for (const resolution of ["view", "coarse", "merged"] as const) {
+      const read = plan[resolution];
+      if (!read) continue;
+      const window = readWindow(resolution, range.from, range.to, range.scrapeInterval);
+      if (!recordedFor(read, window, names)) continue;
+      const at = firstRecordedPoint(window);
+      if (earliest === null || at < earliest) earliest = at;
+    }
+  return earliest;
+}
+
 /** Points a read answers with, from the scrape's label sets: what the merge decision weighs. */
 export function estimatePoints(read: FamilyRead, caps: Capabilities, window: QueryWindow): number | null {
   const shape = caps.histograms.get(read.family);
@@ -153,6 +172,8 @@ export function estimatePoints(read: FamilyRead, caps: Capabilities, window: Que
 export interface ChosenRead {
   read: FamilyRead;
   window: QueryWindow;
+  /** Read from this recording rule's series instead of the raw family (recorded.ts). */
+  recorded?: RecordedSeries;
 }
 
 export interface ViewRange {
@@ -161,26 +182,40 @@ export interface ViewRange {
   scrapeInterval: number;
 }
 
-/** The read that serves a derived query on this cluster and view. */
-export function chooseRead(query: PanelQuery, caps: Capabilities, range: ViewRange): ChosenRead {
+function chosen(read: FamilyRead, window: QueryWindow, usable: UsableRecorded): ChosenRead {
+  const recorded = recordedFor(read, window, usable);
+  return recorded ? { read, window, recorded } : { read, window };
+}
+
+/**
+ * The read that serves a derived query on this cluster and view. `recorded`: the recorded series that
+ * cover the view (recorded.ts); a read they can serve reads them, and the family's view and coarse reads
+ * are then not merged, since the merged read (wider) could only read raw.
+ */
+export function chooseRead(query: PanelQuery, caps: Capabilities, range: ViewRange, recorded: UsableRecorded = NO_RECORDED): ChosenRead {
   const plan = planOf(familyOf(query));
   const own = ownResolution(derivationOf(query)!);
+  const ownRead = () => chosen(plan[own]!, readWindow(own, range.from, range.to, range.scrapeInterval), recorded);
   if (plan.merged) {
     const window = readWindow("merged", range.from, range.to, range.scrapeInterval);
+    const merged = chosen(plan.merged, window, recorded);
+    const split = (["view", "coarse"] as const).some((r) => recordedFor(plan[r]!, readWindow(r, range.from, range.to, range.scrapeInterval), recorded));
     const points = estimatePoints(plan.merged, caps, window);
-    if (points !== null && points <= MERGED_READ_MAX_POINTS) return { read: plan.merged, window };
+    if ((merged.recorded || !split) && points !== null && points <= MERGED_READ_MAX_POINTS) return merged;
   }
-  return { read: plan[own]!, window: readWindow(own, range.from, range.to, range.scrapeInterval) };
+  return ownRead();
 }
 
 /** The PromQL of a read, with the dashboard's matchers (job, instance, cluster) injected. */
-export function readExpr(read: FamilyRead, window: QueryWindow, matchers: LabelMatcher[]): string {
+export function readExpr(read: FamilyRead, window: QueryWindow, matchers: LabelMatcher[], recorded?: RecordedSeries): string {
   const w = tilingWindow(window.rateInterval);
-  const expr =
-    read.kind === "histogram"
-      ? `sum by (${["le", ...read.by].join(", ")}) (increase(${read.family}_bucket${selector(read.where)}[${w}]))`
-      : `sum by (${read.by.join(", ")}) (rate(${read.family}${selector(read.where)}[${w}]))`;
-  return injectMatchers(expr, matchers);
+  const by = (read.kind === "histogram" ? ["le", ...read.by] : read.by).join(", ");
+  const source = recorded
+    ? recordedSource(recorded, window)(read.where, "step")
+    : read.kind === "histogram"
+      ? `increase(${read.family}_bucket${selector(read.where)}[${w}])`
+      : `rate(${read.family}${selector(read.where)}[${w}])`;
+  return injectMatchers(`sum by (${by}) (${source})`, matchers);
 }
 
 export interface ReadResult {
@@ -190,8 +225,8 @@ export interface ReadResult {
 }
 
 /** Runs a read through the data source (cached, coalesced, incrementally refreshed there). */
-export async function runRead(api: PrometheusApi, { read, window }: ChosenRead, matchers: LabelMatcher[], signal?: AbortSignal): Promise<ReadResult> {
-  const expr = readExpr(read, window, matchers);
+export async function runRead(api: PrometheusApi, { read, window, recorded }: ChosenRead, matchers: LabelMatcher[], signal?: AbortSignal): Promise<ReadResult> {
+  const expr = readExpr(read, window, matchers, recorded);
   const result = await api.queryRange({ query: expr, start: window.start, end: window.end, step: window.step, signal });
   return { expr, window, result };
 }
@@ -286,9 +321,21 @@ function aboveZero(series: RangeSeries[]): RangeSeries[] {
   return series.map((s) => ({ labels: s.labels, points: s.points.filter(([, v]) => v !== null && v > 0) })).filter((s) => s.points.length > 0);
 }
 
-/** The equivalent PromQL of a derived query, with the read's window: what the SRE can run to check it. */
-export function equivalentExpr(query: PanelQuery, window: QueryWindow, matchers: LabelMatcher[]): string {
-  return injectMatchers(expandPlaceholders(query.variants[0]!.expr, window), matchers);
+/**
+ * The equivalent PromQL of a derived query, with the read's window: what the SRE can run to check it.
+ * Read from a recorded series, the same query over that series (the PromQL that gives these numbers).
+ */
+export function equivalentExpr(query: PanelQuery, window: QueryWindow, matchers: LabelMatcher[], recorded?: RecordedSeries): string {
+  if (!recorded) return injectMatchers(expandPlaceholders(query.variants[0]!.expr, window), matchers);
+  const source = recordedSource(recorded, window);
+  const expr = query.histogram ? equivalentPromQL(query.histogram.family, query.histogram.derive, source) : equivalentCounterPromQL(query.counter!.metric, query.counter!.derive, source);
+  return injectMatchers(expandPlaceholders(expr, window), matchers);
+}
+
+/** The note under a derived query: its variant's, and where its numbers were read from. */
+export function derivedNote(note: string | undefined, { recorded, window }: ChosenRead): string | undefined {
+  if (!recorded) return note;
+  return [note, recordedNote(recorded, window)].filter(Boolean).join(" ");
 }
 
 export function isDerived(query: PanelQuery): boolean {
