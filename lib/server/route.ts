@@ -4,7 +4,8 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { authenticateRoute, refuseUnlessAllowed } from "./auth/guard";
-import { clustersFor, ConfigError, type ClusterConfig } from "./config";
+import { clustersFor, ConfigError, discoveredClusterFor, type ClusterConfig } from "./config";
+import { knowCluster, listClusters } from "./discovery";
 import { DataSourceError } from "./datasource/types";
 import { errorResponse } from "./http";
 import { admitRequest } from "./limits/guard";
@@ -34,18 +35,24 @@ export async function fleetRoute(req: NextRequest, named: string[], work: (clust
   if (!auth.ok) return auth.response;
   let clusters: ClusterConfig[];
   try {
-    const visible = clustersFor(auth.principal);
-    const unknown = named.find((id) => !visible.some((c) => c.id === id));
-    if (unknown !== undefined) {
-      return errorResponse(
-        new DataSourceError("config", `Unknown cluster ${JSON.stringify(unknown.slice(0, 64))}; yours: ${visible.map((c) => c.id).join(", ") || "none"}`, {
-          hint: "Pick clusters listed by GET /api/clusters.",
-        }),
-      );
+    if (named.length === 0) clusters = (await listClusters(auth.principal)).clusters;
+    else {
+      // Only the named clusters' entries are discovered: a row's request never waits on another backend.
+      const visible = clustersFor(auth.principal);
+      await Promise.all(named.filter((id) => visible.some((c) => id.startsWith(`${c.id}:`))).map((id) => knowCluster(id, req.signal)));
+      const find = (id: string) => visible.find((c) => c.id === id) ?? discoveredClusterFor(auth.principal, id);
+      const unknown = named.find((id) => !find(id));
+      if (unknown !== undefined) {
+        return errorResponse(
+          new DataSourceError("config", `Unknown cluster ${JSON.stringify(unknown.slice(0, 64))}; yours: ${visible.map((c) => c.id).join(", ") || "none"}`, {
+            hint: "Pick clusters listed by GET /api/clusters.",
+          }),
+        );
+      }
+      clusters = [...new Set(named)].map((id) => find(id)!);
     }
-    clusters = named.length ? visible.filter((c) => named.includes(c.id)) : visible;
   } catch (err) {
-    return errorResponse(err instanceof ConfigError ? new DataSourceError("config", err.message, { cause: err, hint: "Fix the configuration (see the server log) and restart the server." }) : err);
+    return errorResponse(configFailure(err));
   }
   const admitted = await admitRequest(req, clusters.length);
   if (admitted instanceof Response) return admitted;
@@ -56,4 +63,9 @@ export async function fleetRoute(req: NextRequest, named: string[], work: (clust
       return errorResponse(err);
     }
   });
+}
+
+/** A broken configuration as a data-source error routes answer with; anything else unchanged. */
+export function configFailure(err: unknown): unknown {
+  return err instanceof ConfigError ? new DataSourceError("config", err.message, { cause: err, hint: "Fix the configuration (see the server log) and restart the server." }) : err;
 }
