@@ -65,7 +65,7 @@ import {
   type LedgerEntry,
 } from "./bench-common";
 import { measureP3, type P3Result } from "./bench-fleet";
-import { FLEET_CLUSTERS, measureFleetOverview, type FleetOverviewResult } from "./bench-fleet-overview";
+import { FLEET_CLUSTERS, measureFleetOverview, measureSharedWorkspace, SHARED_WORKSPACE_LABELS, type FleetOverviewResult } from "./bench-fleet-overview";
 import {
   grafanaTiming,
   interpolateReference,
@@ -396,6 +396,9 @@ async function measureInProcess(
 interface Outcome {
   fleet: FleetOverviewResult | null;
   fleetError: string | null;
+  /** The same fleet as label values of one shared workspace (grouped readings). */
+  sharedFleet: FleetOverviewResult | null;
+  sharedFleetError: string | null;
   inProcess: RangeReport[];
   heatmapLine: string | null;
   p1: P1Result[];
@@ -425,7 +428,7 @@ function noteAppLog(out: Outcome, log: string): void {
 async function main(): Promise<number> {
   const started = performance.now();
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
-  const { scenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
+  const { scenarioPrometheus, replayTextScrape, sharedWorkspacePrometheus } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
   const { computeFindings } = await import("../lib/server/findings");
   const { resetDataSourceState } = await import("../lib/server/datasource");
@@ -437,7 +440,7 @@ async function main(): Promise<number> {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("APISCOPE_") && name !== "APISCOPE_FIXTURE_CACHE" && name !== "APISCOPE_BENCH_CHILD") delete process.env[name];
   }
-  const out: Outcome = { fleet: null, fleetError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
+  const out: Outcome = { fleet: null, fleetError: null, sharedFleet: null, sharedFleetError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
   let phaseStart = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -503,6 +506,23 @@ async function main(): Promise<number> {
       out.fleet = await measureFleetOverview(demoProxy, work, demoEnd - 3600, demoEnd, coldStart);
     } catch (err) {
       out.fleetError = errorText(err);
+    }
+    // The same scenario as 10 `cluster` values of one workspace (2 h of history: the view needs the last hour).
+    console.log(`bench: fleet overview over ${FLEET_CLUSTERS} clusters of one shared workspace (backfilled once, cached) …`);
+    try {
+      const shared = await sharedWorkspacePrometheus(
+        SHARED_WORKSPACE_LABELS.map((label) => ({ label, k8sVersion: "1.30" as const, incident: "list-storm" as const })),
+        { end: scenario.options.end, historySeconds: 2 * 3600 },
+      );
+      const sharedProxy = await startCountingProxy(shared.prom.url);
+      try {
+        out.sharedFleet = await measureSharedWorkspace(sharedProxy, work, demoEnd - 3600, demoEnd, coldStart);
+      } finally {
+        await sharedProxy.close();
+        await shared.prom.stop();
+      }
+    } catch (err) {
+      out.sharedFleetError = errorText(err);
     }
     delete process.env.APISCOPE_CONFIG;
     delete process.env.APISCOPE_PROMETHEUS_URL;
@@ -807,9 +827,9 @@ function printP1(p: P1Result, demo: RangeReport | undefined): void {
   }
 }
 
-function printFleetOverview(f: FleetOverviewResult): void {
+function printFleetOverview(f: FleetOverviewResult, what = "clusters on the demo data"): void {
   console.log("");
-  console.log(`fleet overview, ${f.clusters} clusters on the demo data (1 h view), cold then again within the cache's life:`);
+  console.log(`fleet overview, ${f.clusters} ${what} (1 h view), cold then again within the cache's life:`);
   printTable([
     ["load", "backend samples", "queries", "requests", "reported by the answer", "wall"],
     ["cold", fmtCount(f.cold.samples), String(f.cold.queries), String(f.cold.requests), fmtCount(f.reported), fmtMs(f.wallMs)],
@@ -858,6 +878,8 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
   if (out.p1Error) console.log(`\nP1 failed: ${out.p1Error}`);
   if (out.fleet) printFleetOverview(out.fleet);
   if (out.fleetError) console.log(`\nfleet overview failed: ${out.fleetError}`);
+  if (out.sharedFleet) printFleetOverview(out.sharedFleet, "label values of one shared workspace, the same data each, discovered and read grouped");
+  if (out.sharedFleetError) console.log(`\nshared-workspace fleet overview failed: ${out.sharedFleetError}`);
   if (out.p3) printP3(out.p3, out.p3Paths);
   if (out.p3Error) console.log(`\nP3 failed: ${out.p3Error}`);
 
@@ -897,6 +919,14 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
     null,
     fleet ? `${fmtCount(fleet.cold.samples)} samples, ${fleet.cold.queries} queries in all; again within the cache's life: ${fmtCount(fleet.warm.samples)}, ${fleet.warm.queries}` : "",
     out.fleetError ? "failed" : "not measured",
+  );
+  const sharedFleet = out.sharedFleet;
+  row(
+    `fleet load, ${FLEET_CLUSTERS} clusters of one shared workspace: backend requests ÷ ${FLEET_CLUSTERS} separate clusters`,
+    sharedFleet && fleet ? ratioOf(sharedFleet.cold.requests, fleet.cold.requests) : null,
+    null,
+    sharedFleet && fleet ? `${sharedFleet.cold.requests} / ${fleet.cold.requests} requests; samples ${fmtCount(sharedFleet.cold.samples)} / ${fmtCount(fleet.cold.samples)}` : "",
+    out.sharedFleetError ? "failed" : "not measured",
   );
   const p3 = out.p3;
   row(`P3 queries, ${VIEWERS} viewers/${INSTANCES} instances ÷ 1 viewer`, p3 ? p3.ratio : null, GOALS.p3, p3 ? `${p3.many.work.queries} / ${p3.one.work.queries}` : "", out.p3Error ? "failed" : "not measured");

@@ -28,14 +28,16 @@ export async function viewRoute(req: NextRequest, work: () => Promise<Response>,
 /**
  * The same for routes over several clusters (the fleet): every cluster the caller may see, or those of
  * them `named` (a name outside their rules is refused like an unknown one, listing only theirs). The
- * request costs one token per cluster, as if each were asked for on its own.
+ * request costs one token per cluster, as if each were asked for on its own. `entries`: a shared
+ * workspace's discovering entry stands for itself instead of its discovered clusters (health: one check
+ * per backend, not one per cluster label value).
  */
-export async function fleetRoute(req: NextRequest, named: string[], work: (clusters: ClusterConfig[]) => Promise<Response>): Promise<Response> {
+export async function fleetRoute(req: NextRequest, named: string[], work: (clusters: ClusterConfig[]) => Promise<Response>, opts: { entries?: boolean } = {}): Promise<Response> {
   const auth = await authenticateRoute(req);
   if (!auth.ok) return auth.response;
   let clusters: ClusterConfig[];
   try {
-    if (named.length === 0) clusters = (await listClusters(auth.principal)).clusters;
+    if (named.length === 0) clusters = opts.entries ? clustersFor(auth.principal) : (await listClusters(auth.principal)).clusters;
     else {
       // Only the named clusters' entries are discovered: a row's request never waits on another backend.
       const visible = clustersFor(auth.principal);
@@ -66,6 +68,6 @@ export async function fleetRoute(req: NextRequest, named: string[], work: (clust
 }
 
 /** A broken configuration as a data-source error routes answer with; anything else unchanged. */
-export function configFailure(err: unknown): unknown {
+function configFailure(err: unknown): unknown {
   return err instanceof ConfigError ? new DataSourceError("config", err.message, { cause: err, hint: "Fix the configuration (see the server log) and restart the server." }) : err;
 }
