@@ -25,7 +25,8 @@ import "server-only";
 import type { ApiError, FleetResponse, FleetRow, FleetReadings } from "../api-schema";
 import { fleetScore, worstFirst } from "../fleet-score";
 import { PANELS_BY_ID } from "../panels/catalog";
-import type { PanelQuery, QueryVariant } from "../panels/types";
+import { counterQuery } from "../panels/histograms";
+import type { LabelFilter, PanelQuery, QueryVariant } from "../panels/types";
 import { pickVariant, type Capabilities } from "./capabilities";
 import { backendKey, clusterLabelName, type ClusterConfig } from "./config";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
@@ -131,19 +132,48 @@ async function sharedReadFor(view: ViewContext, signal: AbortSignal): Promise<Sh
   return { api: clientFor(lead.id), label, value: cluster.clusterLabel! };
 }
 
-async function instant(view: FleetView, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null> {
-  const { shared } = view;
-  // Shared: the reading without this row's label matcher, grouped by the label; this row's value kept.
-  const unscoped = shared ? readingQuery(query, view.caps, { range: view.range, matchers: view.matchers.filter((m) => m.name !== shared.label) }) : null;
-  const grouped = shared && unscoped ? groupByLabel(unscoped.expr, shared.label) : null;
-  const q = grouped ? { expr: grouped, time: unscoped!.time } : readingQuery(query, view.caps, view);
-  if (!q) return null;
-  const answer = await (grouped ? shared!.api : view.api).query({ query: q.expr, time: q.time, signal });
+async function send(api: PrometheusApi, q: { expr: string; time: number }, cost: Cost, signal: AbortSignal): Promise<InstantSample[]> {
+  const answer = await api.query({ query: q.expr, time: q.time, signal });
   if (!answer.cached) {
     cost.samples += answer.stats?.samplesProcessed ?? 0;
     cost.queries += 1;
   }
-  return grouped ? answer.samples.filter((s) => s.labels[shared!.label] === shared!.value) : answer.samples;
+  return answer.samples;
+}
+
+/** This row's share of a reading asked for every value of the label (null: the PromQL cannot be grouped). */
+async function groupedInstant(view: FleetView, shared: SharedRead, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null | "ungrouped"> {
+  const counter = query.counter;
+  if (counter?.derive.kind === "share") {
+    // A share is its two sums divided here, as the dashboard's planner divides them (deriveCounter): the
+    // denominator is then the request-rate reading's own query, asked once for all three shares and it,
+    // where `(part or vector(0)) / total` grouped would read the total twice per share.
+    const sum = (where: LabelFilter[], id: string) => counterQuery({ id, legend: id }, counter.metric, { kind: "sum", where });
+    const [part, total] = await Promise.all([
+      groupedInstant(view, shared, sum(counter.derive.where, `${query.id}-part`), cost, signal),
+      groupedInstant(view, shared, sum(counter.derive.of, `${query.id}-total`), cost, signal),
+    ]);
+    if (part === "ungrouped" || total === "ungrouped") return "ungrouped";
+    const t = total?.[0];
+    if (!t || t.value === null) return t ? [{ ...t, value: null }] : [];
+    const share = (part?.[0]?.value ?? 0) / t.value;
+    // NaN (0/0) and ±Inf (x/0) travel as null, as the wire format shows them.
+    return [{ ...t, value: Number.isFinite(share) ? share : null }];
+  }
+  const unscoped = readingQuery(query, view.caps, { range: view.range, matchers: view.matchers.filter((m) => m.name !== shared.label) });
+  if (!unscoped) return null;
+  const grouped = groupByLabel(unscoped.expr, shared.label);
+  if (!grouped) return "ungrouped";
+  const samples = await send(shared.api, { expr: grouped, time: unscoped.time }, cost, signal);
+  return samples.filter((s) => s.labels[shared.label] === shared.value);
+}
+
+async function instant(view: FleetView, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null> {
+  // Shared: the reading without this row's label matcher, grouped by the label; this row's value kept.
+  const grouped = view.shared ? await groupedInstant(view, view.shared, query, cost, signal) : "ungrouped";
+  if (grouped !== "ungrouped") return grouped;
+  const q = readingQuery(query, view.caps, view);
+  return q ? send(view.api, q, cost, signal) : null;
 }
 
 const single = (samples: InstantSample[] | null): number | null => samples?.find((s) => s.value !== null)?.value ?? null;
