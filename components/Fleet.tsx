@@ -15,7 +15,7 @@ import { FleetTable, type FleetEntry } from "./FleetTable";
 import { RangePresets } from "./RangePresets";
 import { ThemeToggle } from "./ThemeToggle";
 
-export function Fleet({ clusters: initial }: { clusters?: ClusterSummary[] }) {
+export function Fleet({ clusters: initial, notices: initialNotices }: { clusters?: ClusterSummary[]; notices?: string[] }) {
   const params = useSearchParams();
   const router = useRouter();
   const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
@@ -26,6 +26,8 @@ export function Fleet({ clusters: initial }: { clusters?: ClusterSummary[] }) {
     enabled: !initial,
   });
   const clusters = initial ?? listed.data?.clusters ?? [];
+  // A shared workspace's discovered clusters beyond the cap (or not discovered) are said so.
+  const notices = (initial ? initialNotices : listed.data?.notices) ?? [];
   const rows = useQueries({
     queries: clusters.map((c) => ({
       queryKey: ["fleet", c.id, range.from, range.to],
@@ -80,6 +82,11 @@ export function Fleet({ clusters: initial }: { clusters?: ClusterSummary[] }) {
           </p>
         )}
         {listed.error && <p role="alert">{listed.error.message}</p>}
+        {notices.map((n) => (
+          <p key={n} role="status" data-testid="fleet-notice" style={{ color: "var(--warn)" }}>
+            {n}
+          </p>
+        ))}
         <p style={{ color: "var(--muted)", fontSize: 13, marginTop: 0 }}>
           Each cluster's readings at the end of the range (what its dashboard's tiles show), worst first: a cluster that cannot be read leads, then the one
           closest to a limit (1 % 5xx or 429, 1 s API p99, 100 ms etcd p99, a full priority level, 90 % of the in-flight limit, 80 % of the etcd quota).

@@ -1,10 +1,14 @@
 // Amazon Managed Service for Prometheus through the SigV4-verifying stand-in (signatures recomputed with
-// the AWS SDK's own signer, then forwarded to the real Prometheus): credentials from a profile, and the
-// specific errors a misconfigured deployment gets.
+// the AWS SDK's own signer, then forwarded to the real Prometheus): credentials from a profile, the
+// specific errors a misconfigured deployment gets, and the fleet of a shared workspace (its clusters
+// discovered from their `cluster` label, each reading asked once for all of them).
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { demoFleet, FLEET_HISTORY_SECONDS } from "../demo/fleet";
+import { startAmpStandin } from "../test-support/amp-standin";
 import { startApp } from "../test-support/app-server";
+import { sharedWorkspacePrometheus } from "../test-support/fixtures";
 import { AMP, ampEnv, dashboardUrl, expect, panel, test } from "./fixtures";
 
 const PANEL = "longrunning-per-server";
@@ -106,6 +110,55 @@ test.describe("AMP mode", () => {
       await expect(panel(page, PANEL)).toHaveAttribute("data-state", "ok");
     } finally {
       await app.stop();
+    }
+  });
+
+  test("a shared workspace's fleet: clusters discovered from their label, read grouped, each opening its dashboard", async ({ page, stack }) => {
+    test.setTimeout(180_000);
+    // The demo's other clusters (the e2e fleet spec's shared fixture), behind a second stand-in workspace.
+    const others = demoFleet("1.30");
+    const shared = await sharedWorkspacePrometheus(
+      others.map((c) => ({ label: c.label, k8sVersion: c.version, incident: c.incident })),
+      { end: stack.scenario.options.end, historySeconds: FLEET_HISTORY_SECONDS },
+    );
+    const workspaceId = "ws-e2e-shared-0000";
+    const standin = await startAmpStandin({ upstream: shared.prom.url, workspaceId, region: AMP.region, credentials: AMP.credentials });
+    const dir = mkdtempSync(join(tmpdir(), "apiscope-config-"));
+    const config = join(dir, "clusters.json");
+    writeFileSync(config, JSON.stringify({ clusters: [{ id: "ws", name: "shared", kind: "amp", region: AMP.region, workspaceId, endpoint: standin.endpoint, discoverClusters: { label: "cluster" } }] }));
+    const env = ampEnv(stack.standin!);
+    for (const k of ["APISCOPE_AMP_WORKSPACE_ID", "APISCOPE_AMP_REGION", "APISCOPE_AMP_ENDPOINT", "APISCOPE_CLUSTER_NAME"]) delete env[k];
+    const app = await startApp({ ...env, APISCOPE_CONFIG: config });
+    try {
+      const to = stack.scenario.timeline.end - 40 * 60;
+      const from = to - 3600;
+      await page.goto(`${app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+      const rows = page.getByTestId("fleet-row");
+      const ids = others.map((c) => `ws:${c.label}`).sort();
+      await expect(rows).toHaveCount(ids.length);
+      await expect(page.locator('[data-testid="fleet-row"][data-status="ok"]')).toHaveCount(ids.length, { timeout: 60_000 });
+      expect((await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-cluster")!))).sort()).toEqual(ids);
+      await expect(page.getByTestId("fleet-notice")).toHaveCount(0);
+      // Each reading was asked once for the workspace, grouped by cluster, never once per row.
+      const readings = standin.requests.flatMap((r) => (r.path.endsWith("/api/v1/query") ? (new URLSearchParams(r.method === "POST" ? r.body : r.query).get("query") ?? []) : []));
+      expect(readings.length).toBeGreaterThan(0);
+      for (const q of readings) expect(q).not.toMatch(/cluster="/);
+      expect(new Set(readings).size).toBe(readings.length);
+
+      const watchers = page.locator('[data-testid="fleet-row"][data-cluster="ws:watchers"]');
+      await watchers.getByRole("link").first().click();
+      await expect(page).toHaveURL(/\/\?/);
+      expect(new URL(page.url()).searchParams.get("cluster")).toBe("ws:watchers");
+      await expect(page.getByLabel("Cluster", { exact: true })).toHaveValue("ws:watchers");
+      await expect(panel(page, "request-rate").getByTestId("stat-value")).not.toHaveText("–", { timeout: 30_000 });
+      // A value the workspace does not have is refused by name, without a backend of the caller's choosing.
+      const made = await page.request.get(`${app.url}/api/panels?${new URLSearchParams({ cluster: 'ws:nope"} or up{', start: String(from), end: String(to), p: "request-rate:400" })}`);
+      expect(made.status()).toBe(404);
+      expect(((await made.json()) as { error: { message: string } }).error.message).toContain("Unknown cluster");
+    } finally {
+      await app.stop();
+      await standin.stop();
+      await shared.prom.stop();
     }
   });
 

@@ -113,7 +113,12 @@ export const clusterSummarySchema = z.object({
   kind: z.enum(["prometheus", "amp"]),
   region: z.string().optional(),
 });
-export const clustersResponseSchema = z.object({ clusters: z.array(clusterSummarySchema) });
+export const clustersResponseSchema = z.object({
+  clusters: z.array(clusterSummarySchema),
+  /** What the list leaves out: a shared workspace's discovered clusters beyond the cap, or not discovered. */
+  notices: z.array(z.string()).optional(),
+});
+export type ClustersResponse = z.infer<typeof clustersResponseSchema>;
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
 /** Query parameters of GET /api/targets. */

@@ -67,7 +67,7 @@ import {
   type LedgerEntry,
 } from "./bench-common";
 import { measureP3, type P3Result } from "./bench-fleet";
-import { FLEET_CLUSTERS, measureFleetOverview, type FleetOverviewResult } from "./bench-fleet-overview";
+import { FLEET_CLUSTERS, measureFleetOverview, measureSharedWorkspace, SHARED_WORKSPACE_LABELS, type FleetOverviewResult } from "./bench-fleet-overview";
 import { measureRecorded, type RecordedResult } from "./bench-recorded";
 import {
   grafanaTiming,
@@ -401,6 +401,9 @@ interface Outcome {
   fleetError: string | null;
   recorded: RecordedResult | null;
   recordedError: string | null;
+  /** The same fleet as label values of one shared workspace (grouped readings). */
+  sharedFleet: FleetOverviewResult | null;
+  sharedFleetError: string | null;
   inProcess: RangeReport[];
   heatmapLine: string | null;
   p1: P1Result[];
@@ -430,7 +433,7 @@ function noteAppLog(out: Outcome, log: string): void {
 async function main(): Promise<number> {
   const started = performance.now();
   // Imported here, not at the top: under plain tsx (before the re-spawn above) `server-only` would throw.
-  const { scenarioPrometheus, recordedScenarioPrometheus, replayTextScrape } = await import("../test-support/fixtures");
+  const { scenarioPrometheus, recordedScenarioPrometheus, replayTextScrape, sharedWorkspacePrometheus } = await import("../test-support/fixtures");
   const { panelData } = await import("../lib/server/dashboard");
   const { computeFindings } = await import("../lib/server/findings");
   const { resetDataSourceState } = await import("../lib/server/datasource");
@@ -442,7 +445,7 @@ async function main(): Promise<number> {
   for (const name of Object.keys(process.env)) {
     if (name.startsWith("APISCOPE_") && name !== "APISCOPE_FIXTURE_CACHE" && name !== "APISCOPE_BENCH_CHILD") delete process.env[name];
   }
-  const out: Outcome = { fleet: null, fleetError: null, recorded: null, recordedError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
+  const out: Outcome = { fleet: null, fleetError: null, recorded: null, recordedError: null, sharedFleet: null, sharedFleetError: null, inProcess: [], heatmapLine: null, p1: [], p1Error: null, p3: null, p3Error: null, p3Paths: null, setupFailures: [], build: { used: null, replaced: null }, phases: [], appLog: new Map() };
   let phaseStart = performance.now();
   const phase = (name: string) => {
     const now = performance.now();
@@ -523,6 +526,23 @@ async function main(): Promise<number> {
       }
     } catch (err) {
       out.recordedError = errorText(err);
+    }
+    // The same scenario as 10 `cluster` values of one workspace (2 h of history: the view needs the last hour).
+    console.log(`bench: fleet overview over ${FLEET_CLUSTERS} clusters of one shared workspace (backfilled once, cached) …`);
+    try {
+      const shared = await sharedWorkspacePrometheus(
+        SHARED_WORKSPACE_LABELS.map((label) => ({ label, k8sVersion: "1.30" as const, incident: "list-storm" as const })),
+        { end: scenario.options.end, historySeconds: 2 * 3600 },
+      );
+      const sharedProxy = await startCountingProxy(shared.prom.url);
+      try {
+        out.sharedFleet = await measureSharedWorkspace(sharedProxy, work, demoEnd - 3600, demoEnd, coldStart);
+      } finally {
+        await sharedProxy.close();
+        await shared.prom.stop();
+      }
+    } catch (err) {
+      out.sharedFleetError = errorText(err);
     }
     delete process.env.APISCOPE_CONFIG;
     delete process.env.APISCOPE_PROMETHEUS_URL;
@@ -827,9 +847,9 @@ function printP1(p: P1Result, demo: RangeReport | undefined): void {
   }
 }
 
-function printFleetOverview(f: FleetOverviewResult): void {
+function printFleetOverview(f: FleetOverviewResult, what = "clusters on the demo data"): void {
   console.log("");
-  console.log(`fleet overview, ${f.clusters} clusters on the demo data (1 h view), cold then again within the cache's life:`);
+  console.log(`fleet overview, ${f.clusters} ${what} (1 h view), cold then again within the cache's life:`);
   printTable([
     ["load", "backend samples", "queries", "requests", "reported by the answer", "wall"],
     ["cold", fmtCount(f.cold.samples), String(f.cold.queries), String(f.cold.requests), fmtCount(f.reported), fmtMs(f.wallMs)],
@@ -900,6 +920,8 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
   if (out.fleetError) console.log(`\nfleet overview failed: ${out.fleetError}`);
   if (out.recorded) printRecorded(out.recorded);
   if (out.recordedError) console.log(`\nrecorded-series load failed: ${out.recordedError}`);
+  if (out.sharedFleet) printFleetOverview(out.sharedFleet, "label values of one shared workspace, the same data each, discovered and read grouped");
+  if (out.sharedFleetError) console.log(`\nshared-workspace fleet overview failed: ${out.sharedFleetError}`);
   if (out.p3) printP3(out.p3, out.p3Paths);
   if (out.p3Error) console.log(`\nP3 failed: ${out.p3Error}`);
 
@@ -947,6 +969,14 @@ function print(out: Outcome, setupMs: number, totalMs: number): void {
     null,
     rec ? `${fmtCount(rec.recorded.work.samples)} / ${fmtCount(rec.raw.work.samples)}; the ${rec.servedPanels.length} panels they serve alone: ${ratio(rec.recordedAlone.work.samples, rec.rawAlone.work.samples)}` : "",
     out.recordedError ? "failed" : "not measured",
+  );
+  const sharedFleet = out.sharedFleet;
+  row(
+    `fleet load, ${FLEET_CLUSTERS} clusters of one shared workspace: backend requests ÷ ${FLEET_CLUSTERS} separate clusters`,
+    sharedFleet && fleet ? ratioOf(sharedFleet.cold.requests, fleet.cold.requests) : null,
+    null,
+    sharedFleet && fleet ? `${sharedFleet.cold.requests} / ${fleet.cold.requests} requests; samples ${fmtCount(sharedFleet.cold.samples)} / ${fmtCount(fleet.cold.samples)}` : "",
+    out.sharedFleetError ? "failed" : "not measured",
   );
   const p3 = out.p3;
   row(`P3 queries, ${VIEWERS} viewers/${INSTANCES} instances ÷ 1 viewer`, p3 ? p3.ratio : null, GOALS.p3, p3 ? `${p3.many.work.queries} / ${p3.one.work.queries}` : "", out.p3Error ? "failed" : "not measured");

@@ -163,9 +163,11 @@ export async function sharedWorkspacePrometheus(
     ...(opts.historySeconds ? { historySeconds: opts.historySeconds } : {}),
   });
   const scenarios = new Map(clusters.map((c) => [c.label, createScenario(optionsOf(c))]));
+  const parts = clusters.map((c) => `${c.label}-k${c.k8sVersion ?? "1.30"}-i${c.incident ?? "list-storm"}`);
   const key = [
     "shared",
-    ...clusters.map((c) => `${c.label}-k${c.k8sVersion ?? "1.30"}-i${c.incident ?? "list-storm"}`),
+    // Many clusters (the bench's ten) would exceed a file name's 255 bytes: their hash instead.
+    ...(parts.join("_").length > 120 ? [`n${clusters.length}-${sha(parts.join("\0")).slice(0, 16)}`] : parts),
     `seed${opts.seed ?? 1}`,
     `end${end}`,
     ...(opts.historySeconds ? [`h${opts.historySeconds}`] : []),

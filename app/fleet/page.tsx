@@ -1,6 +1,6 @@
 import { Suspense } from "react";
 import { FleetPage } from "@/components/client-pages";
-import { initialClusters } from "@/lib/server/page-data";
+import { initialClusterList } from "@/lib/server/page-data";
 
 export const dynamic = "force-dynamic";
 
@@ -8,10 +8,10 @@ export const metadata = { title: "apiscope — fleet" };
 
 export default async function Page() {
   // The clusters this person may see ride with the page; each row then asks for its own readings.
-  const clusters = await initialClusters();
+  const list = await initialClusterList();
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <FleetPage clusters={clusters} />
+      <FleetPage clusters={list?.clusters} notices={list?.notices} />
     </Suspense>
   );
 }

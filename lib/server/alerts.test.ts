@@ -45,7 +45,7 @@ describe("selectApiServerAlerts", () => {
         ]),
       ]),
     ];
-    const r = selectApiServerAlerts(groups, { job: "apiserver", clusterLabel: "prod", now: 2000 });
+    const r = selectApiServerAlerts(groups, { job: "apiserver", clusterLabel: { name: "cluster", value: "prod" }, now: 2000 });
     expect(r.alerts.map((a) => a.labels)).toEqual([{ alertname: "ApiserverEtcdSlow", job: "apiserver", cluster: "prod" }]);
   });
 

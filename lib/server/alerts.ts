@@ -4,7 +4,7 @@
 import "server-only";
 import type { AlertsRequest, AlertsResponse, ActiveAlertView } from "../api-schema";
 import { PANELS } from "../panels/catalog";
-import { getCluster } from "./config";
+import { clusterLabelName, getCluster } from "./config";
 import { resolveTargets } from "./dashboard";
 import { clientFor, type RuleGroup } from "./datasource";
 
@@ -18,15 +18,15 @@ const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1 };
 export interface AlertScope {
   /** the view's API-server job (alerts naming another job are someone else's); null: not known */
   job: string | null;
-  /** clusters sharing an AMP workspace: only alerts carrying this `cluster` label */
-  clusterLabel?: string;
+  /** clusters sharing an AMP workspace: only alerts carrying this cluster label (name, value) */
+  clusterLabel?: { name: string; value: string };
   now: number;
 }
 
 /** Which alerts of `groups` are about this cluster's API server, worst and oldest first. Pure. */
 export function selectApiServerAlerts(groups: readonly RuleGroup[], scope: AlertScope): AlertsResponse {
   const ours = (labels: Record<string, string>) =>
-    (!scope.job || labels.job === undefined || labels.job === scope.job) && (!scope.clusterLabel || labels.cluster === scope.clusterLabel);
+    (!scope.job || labels.job === undefined || labels.job === scope.job) && (!scope.clusterLabel || labels[scope.clusterLabel.name] === scope.clusterLabel.value);
   let rulesLoaded = 0;
   let recommendedLoaded = false;
   const unhealthyRules: string[] = [];
@@ -75,5 +75,5 @@ export async function apiServerAlerts(req: AlertsRequest, signal?: AbortSignal):
   // Ages are counted from when the answer was in, rounded up: an alert that became active while the rules
   // were being read (its activeAt has fractions of a second) must not look younger than zero.
   const answeredAt = Math.ceil(Date.now() / 1000);
-  return selectApiServerAlerts(groups, { job: targets.job, clusterLabel: cluster.clusterLabel, now: answeredAt });
+  return selectApiServerAlerts(groups, { job: targets.job, clusterLabel: cluster.clusterLabel === undefined ? undefined : { name: clusterLabelName(cluster), value: cluster.clusterLabel }, now: answeredAt });
 }

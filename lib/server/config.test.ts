@@ -119,6 +119,11 @@ describe("APISCOPE_CONFIG file", () => {
     expect(clusters[3]).toMatchObject({ endpoint: "http://127.0.0.1:9465/workspaces/ws-abc/" });
   });
 
+  it("a shared workspace's clusters discovered by a label, \"cluster\" by default", () => {
+    const clusters = loadFile({ clusters: [{ ...amp, discoverClusters: {} }, { ...amp, id: "byteam", discoverClusters: { label: "eks_cluster" } }] }).load();
+    expect(clusters.map((c) => c.discoverClusters)).toEqual([{ label: "cluster" }, { label: "eks_cluster" }]);
+  });
+
   it("names the file and the field, as in clusters[1].region", () => {
     const { path, load } = loadFile({ clusters: [prom, { id: "eks", name: "EKS", kind: "amp", workspaceId: "ws-abc" }] });
     expect(errorOf(load)).toBe(`APISCOPE_CONFIG ${path}: clusters[1].region: required for kind "amp" (e.g. "us-east-1")`);
@@ -150,6 +155,10 @@ describe("APISCOPE_CONFIG file", () => {
     ["sample ceiling", { clusters: [{ ...amp, maxSamplesProcessed: 1.5 }] }, /: clusters\[0\]\.maxSamplesProcessed: must be a whole number of samples/],
     ["AMP field on a prometheus cluster", { clusters: [{ ...prom, maxSamplesProcessed: 1000 }] }, /: clusters\[0\]\.maxSamplesProcessed: only applies to kind "amp"/],
     ["typo", { clusters: [{ ...amp, workspaceID: "ws-abc" }] }, /: clusters\[0\]\.workspaceID: unknown field/],
+    ["discovery label", { clusters: [{ ...amp, discoverClusters: { label: "cluster name" } }] }, /: clusters\[0\]\.discoverClusters\.label: must be a Prometheus label name/],
+    ["discovery by job", { clusters: [{ ...amp, discoverClusters: { label: "job" } }] }, /: clusters\[0\]\.discoverClusters\.label: must be the label that tells clusters apart/],
+    ["discovery shape", { clusters: [{ ...amp, discoverClusters: true }] }, /: clusters\[0\]\.discoverClusters: must be an object like \{"label": "cluster"\}/],
+    ["discovery and one cluster's label", { clusters: [{ ...amp, clusterLabel: "east", discoverClusters: {} }] }, /: clusters\[0\]\.discoverClusters: lists every cluster of the workspace: leave clusterLabel out/],
   ];
   it.each(cases)("%s", (_name, content, expected) => {
     const { path, load } = loadFile(content);

@@ -10,6 +10,7 @@ import { resolve as resolvePath } from "node:path";
 import { z } from "zod";
 import { DataSourceError } from "./datasource/types";
 import { clusterVisible, type AllowRule, type Principal } from "../auth/rules";
+import type { LabelMatcher } from "./promql";
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
@@ -31,6 +32,16 @@ interface ClusterCommon {
   name: string;
   /** Value of the `cluster` label, when several clusters share one backend. */
   clusterLabel?: string;
+  /**
+   * The label `clusterLabel` is a value of: "cluster", unless this cluster was discovered by an entry whose
+   * `discoverClusters.label` names another (never set in the config file itself).
+   */
+  clusterLabelName?: string;
+  /**
+   * A shared workspace: list one cluster per value of this label found on the API-server job (lib/server/
+   * discovery.ts), each with the id `<this id>:<value>` and everything else of this entry.
+   */
+  discoverClusters?: DiscoverClusters;
   scrapeIntervalSeconds: number;
   /** Budget for one backend call, retries included. */
   timeoutMs: number;
@@ -71,12 +82,27 @@ export interface AmpClusterConfig extends ClusterCommon {
 
 export type ClusterConfig = PrometheusClusterConfig | AmpClusterConfig;
 
+export interface DiscoverClusters {
+  /** The label that tells the workspace's clusters apart (default "cluster"). */
+  label: string;
+}
+
 /** What `GET /api/clusters` may show: no URL, no secret, no env var name. */
 export interface PublicCluster {
   id: string;
   name: string;
   kind: ClusterConfig["kind"];
   region?: string;
+}
+
+/** The label that tells this cluster apart on a shared backend ("cluster" unless discovered by another). */
+export function clusterLabelName(cluster: ClusterConfig): string {
+  return cluster.clusterLabelName ?? "cluster";
+}
+
+/** Clusters sharing one backend are told apart by their cluster label: this matcher on every selector. */
+export function clusterMatchers(cluster: ClusterConfig): LabelMatcher[] {
+  return cluster.clusterLabel !== undefined ? [{ name: clusterLabelName(cluster), op: "=", value: cluster.clusterLabel }] : [];
 }
 
 export class ConfigError extends Error {
@@ -159,6 +185,18 @@ const commonFields = {
       { error: 'must be an object like {"readOnly": 400, "mutating": 200}' },
     )
     .default(DEFAULT_INFLIGHT_LIMITS),
+  discoverClusters: z
+    .strictObject(
+      {
+        label: z
+          .string({ error: 'must be a label name (e.g. "cluster")' })
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a Prometheus label name (e.g. "cluster")')
+          .refine((name) => !name.startsWith("__") && !["job", "instance", "le"].includes(name), 'must be the label that tells clusters apart (e.g. "cluster"), not job, instance, le or a __reserved label')
+          .default("cluster"),
+      },
+      { error: 'must be an object like {"label": "cluster"}' },
+    )
+    .optional(),
   etcdQuotaBytes: wholeNumber("a whole number of bytes (etcd --quota-backend-bytes; EKS: 8589934592)", 1, Number.MAX_SAFE_INTEGER).optional(),
   recordedSeries: z.boolean({ error: "must be true or false" }).optional(),
   allow: z
@@ -249,6 +287,13 @@ const configFileSchema = z
   .superRefine((config, ctx) => {
     const firstIndexById = new Map<string, number>();
     config.clusters.forEach((cluster, index) => {
+      if (cluster.discoverClusters && cluster.clusterLabel !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["clusters", index, "discoverClusters"],
+          message: "lists every cluster of the workspace: leave clusterLabel out (configure a single cluster of the workspace as its own entry with clusterLabel)",
+        });
+      }
       const first = firstIndexById.get(cluster.id);
       if (first === undefined) firstIndexById.set(cluster.id, index);
       else ctx.addIssue({ code: "custom", path: ["clusters", index, "id"], message: `duplicate id "${cluster.id}" (also clusters[${first}])` });
@@ -468,7 +513,7 @@ export function getCluster(clusterId: string): ClusterConfig {
     if (!(error instanceof ConfigError)) throw error;
     throw new DataSourceError("config", error.message, { cause: error, hint: "Fix the configuration (see the server log) and restart the server." });
   }
-  const cluster = clusters.find((c) => c.id === clusterId);
+  const cluster = findCluster(clusters, clusterId);
   if (!cluster) {
     throw new DataSourceError("config", `Unknown cluster ${JSON.stringify(clusterId.slice(0, 64))}; configured: ${clusters.map((c) => c.id).join(", ")}`, {
       hint: "Pick one of the clusters listed by GET /api/clusters.",
@@ -480,6 +525,35 @@ export function getCluster(clusterId: string): ClusterConfig {
 /** For tests (and a future "reload config" action): forget the cached configuration. */
 export function resetConfigCache(): void {
   cachedClusters = undefined;
+  discovered.clear();
+}
+
+/**
+ * The clusters last discovered per `discoverClusters` entry (lib/server/discovery.ts keeps it up to date and
+ * puts a cluster here only after checking its value against the backend's), so that everything that takes a
+ * cluster id (getCluster, clustersFor) knows them without a backend call of its own.
+ */
+const discovered = new Map<string, readonly ClusterConfig[]>();
+
+export function setDiscoveredClusters(parentId: string, clusters: readonly ClusterConfig[]): void {
+  discovered.set(parentId, Object.freeze([...clusters]));
+}
+
+/** The clusters an entry last discovered (none before its first discovery). */
+export function discoveredClustersOf(parentId: string): readonly ClusterConfig[] {
+  return discovered.get(parentId) ?? [];
+}
+
+/** Clusters that query the same backend (Prometheus URL or AMP workspace) share its bounds. */
+export function backendKey(cluster: ClusterConfig): string {
+  return cluster.kind === "amp" ? `amp ${cluster.region} ${cluster.workspaceId ?? cluster.workspaceAlias} ${cluster.endpoint ?? ""}` : `prometheus ${cluster.url}`;
+}
+
+function findCluster(clusters: readonly ClusterConfig[], clusterId: string): ClusterConfig | undefined {
+  const configured = clusters.find((c) => c.id === clusterId);
+  if (configured) return configured;
+  const parent = clusterId.slice(0, Math.max(0, clusterId.indexOf(":")));
+  return discovered.get(parent)?.find((c) => c.id === clusterId);
 }
 
 /**
@@ -490,13 +564,24 @@ export function clustersFor(principal: Principal | null): ClusterConfig[] {
   return getClusters().filter((cluster) => clusterVisible(principal, cluster.allow));
 }
 
+/**
+ * A discovered cluster (lib/server/discovery.ts) this person may see (it has its entry's allow rule), else
+ * undefined; `principal` undefined: whoever may see it.
+ */
+export function discoveredClusterFor(principal: Principal | null | undefined, clusterId: string): ClusterConfig | undefined {
+  const cluster = clusterId.includes(":") ? findCluster(getClusters(), clusterId) : undefined;
+  return cluster && (principal === undefined || clusterVisible(principal, cluster.allow)) ? cluster : undefined;
+}
+
 /** What `GET /api/clusters` shows this person (every cluster when called without one, for tooling). */
 export function publicClusters(principal?: Principal | null): PublicCluster[] {
-  return (principal === undefined ? getClusters() : clustersFor(principal)).map((cluster) =>
-    cluster.kind === "amp"
-      ? { id: cluster.id, name: cluster.name, kind: cluster.kind, region: cluster.region }
-      : { id: cluster.id, name: cluster.name, kind: cluster.kind },
-  );
+  return (principal === undefined ? getClusters() : clustersFor(principal)).map(publicCluster);
+}
+
+export function publicCluster(cluster: ClusterConfig): PublicCluster {
+  return cluster.kind === "amp"
+    ? { id: cluster.id, name: cluster.name, kind: cluster.kind, region: cluster.region }
+    : { id: cluster.id, name: cluster.name, kind: cluster.kind };
 }
 
 /**

@@ -11,7 +11,7 @@ import { CHART_KINDS } from "../panels/kinds";
 import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { discoverCapabilities, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
 import { auditTarget } from "./audit-target";
-import { getCluster, type ClusterConfig } from "./config";
+import { clusterLabelName, clusterMatchers, getCluster, type ClusterConfig } from "./config";
 import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
@@ -23,11 +23,6 @@ import { expandPlaceholders } from "./template";
 
 /** Discovery looks at the last 6 hours around the view; a job that existed then exists now. */
 const DISCOVERY_LOOKBACK = 6 * 3600;
-
-/** Clusters sharing one AMP workspace are told apart by their `cluster` label. */
-function clusterMatchers(cluster: ClusterConfig): LabelMatcher[] {
-  return cluster.clusterLabel ? [{ name: "cluster", op: "=", value: cluster.clusterLabel }] : [];
-}
 
 /** Discovery windows are rounded to 5 minutes so its cache key (and the backend's) stays put. */
 function discoveryRange(end: number): { start: number; end: number } {
@@ -41,7 +36,7 @@ function discoveryRange(end: number): { start: number; end: number } {
  * window where no job has data (a range in 1970, before the cluster existed) takes the jobs of now: its
  * panels then run their queries and answer, truthfully, that the window is empty.
  */
-async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, jobParam: string | undefined, end: number) {
+export async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, jobParam: string | undefined, end: number) {
   const nowSeconds = Math.floor(Date.now() / 1000);
   let r = discoveryRange(Math.min(end, nowSeconds));
   let found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
@@ -102,7 +97,7 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
   if (!job) {
     throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
       hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
-        cluster.clusterLabel ? ` with label cluster="${cluster.clusterLabel}"` : ""
+        cluster.clusterLabel !== undefined ? ` with label ${clusterLabelName(cluster)}=${JSON.stringify(cluster.clusterLabel)}` : ""
       }.`,
     });
   }

@@ -7,7 +7,7 @@ import "server-only";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { ExploreError, ExploreMetaRequest, ExploreMetaResponse, ExploreQueryRequest, ExploreQueryResult, ExploreSyntaxPosition } from "../api-schema";
 import { authSettings } from "../auth/settings";
-import { getCluster, type ClusterConfig } from "./config";
+import { clusterMatchers, getCluster, type ClusterConfig } from "./config";
 import { clientFor } from "./datasource";
 import { DataSourceError } from "./datasource/types";
 import { jsonResponse } from "./http";
@@ -126,10 +126,8 @@ export function explorerRefusal(): LimitError | null {
   });
 }
 
-/** Clusters sharing one AMP workspace are told apart by their `cluster` label: always ANDed in. */
-function clusterScope(cluster: ClusterConfig): LabelMatcher[] {
-  return cluster.clusterLabel ? [{ name: "cluster", op: "=", value: cluster.clusterLabel }] : [];
-}
+/** Clusters sharing one AMP workspace are told apart by their cluster label: always ANDed in. */
+const clusterScope = clusterMatchers;
 
 /** The user's expression as it is sent: as written, within the cluster's label on a shared workspace. */
 export function scopedExpr(cluster: ClusterConfig, expr: string): string {

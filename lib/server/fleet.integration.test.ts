@@ -1,8 +1,10 @@
 // The fleet overview against real backends: two Prometheus processes (Kubernetes 1.30 with the LIST storm,
 // 1.24 healthy), one AMP workspace through the SigV4-verifying stand-in holding two clusters told apart by
-// their `cluster` label (1.35 with slow etcd, 1.30 healthy), a backend that accepts connections and never
+// their `cluster` label (1.35 with slow etcd, configured as "east"; 1.30 healthy, not configured: discovered
+// by the workspace's `discoverClusters` entry as "ws:west"), a backend that accepts connections and never
 // answers, and one that refuses them. Every reachable row must read what that cluster's own dashboard
-// panels show; the hung one is marked within its timeout without delaying the others. /api/health's work
+// panels show (the discovered one's dashboard too); the workspace's two rows send each reading once, grouped
+// by `cluster`; the hung one is marked within its timeout without delaying the others. /api/health's work
 // on the same clusters names what is wrong without a secret or an address.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
@@ -16,9 +18,10 @@ import type { FleetResponse, FleetRow, PanelData } from "../api-schema";
 import { worstFirst } from "../fleet-score";
 import { CHART_KINDS } from "../panels/kinds";
 import { clearCapabilitiesCache } from "./capabilities";
-import { getClusters } from "./config";
+import { getCluster, getClusters, type ClusterConfig } from "./config";
 import { panelData } from "./dashboard";
 import { resetDataSourceState } from "./datasource";
+import { discoverClusters, listClusters } from "./discovery";
 import { NO_AMBIENT_AWS, setEnv } from "./datasource/testing/env";
 import { FLEET_POINTS, loadFleet } from "./fleet";
 import { health } from "./health";
@@ -71,7 +74,8 @@ beforeAll(async () => {
       { id: "storm", name: "storm 1.30", kind: "prometheus", url: storm.url },
       { id: "calm", name: "calm 1.24", kind: "prometheus", url: healthy.url, etcdQuotaBytes: 4 * 1024 ** 3 },
       { id: "east", name: "east 1.35 (AMP)", ...amp, clusterLabel: "east" },
-      { id: "west", name: "west 1.30 (AMP)", ...amp, clusterLabel: "west" },
+      // Lists the workspace's other clusters: west, which no entry configures.
+      { id: "ws", name: "workspace", ...amp, discoverClusters: { label: "cluster" } },
       { id: "hung", name: "hung", kind: "prometheus", url: `http://127.0.0.1:${hungPort}`, timeoutMs: HUNG_TIMEOUT_MS },
       { id: "gone", name: "gone", kind: "prometheus", url: `http://127.0.0.1:${refusedPort}` },
     ],
@@ -122,9 +126,22 @@ function expectSame(actual: number | null, expected: number | null, what: string
   expect(Math.abs(actual! - expected!), `${what}: fleet ${actual} vs dashboard ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected!)));
 }
 
+/** The PromQL of the instant queries the stand-in received since `mark`. */
+function instantQueriesSince(mark: number): string[] {
+  return standin.requests.slice(mark).flatMap((r) => {
+    if (!r.path.endsWith("/api/v1/query")) return [];
+    const params = new URLSearchParams(r.method === "POST" ? r.body : r.query);
+    return params.get("query") ?? [];
+  });
+}
+
+const WORKSPACE_ROWS = ["east", "ws:west"];
+
 describe("fleet overview on real backends", () => {
   let fleet: FleetResponse;
   let wallMs: number;
+  let listed: ClusterConfig[];
+  let workspaceQueries: string[];
   const row = (id: string) => fleet.rows.find((r) => r.id === id)!;
   const ok = (id: string) => {
     const r = row(id);
@@ -133,19 +150,23 @@ describe("fleet overview on real backends", () => {
   };
 
   beforeAll(async () => {
+    listed = (await listClusters(null)).clusters;
+    const mark = standin.requests.length;
     const t0 = Date.now();
-    fleet = await loadFleet(getClusters(), start, end);
+    fleet = await loadFleet(listed, start, end);
     wallMs = Date.now() - t0;
+    workspaceQueries = instantQueriesSince(mark);
   });
 
-  it("has one row per configured cluster, worst first, failures leading", () => {
-    expect(fleet.rows.map((r) => r.id).sort()).toEqual(["calm", "east", "gone", "hung", "storm", "west"]);
+  it("has one row per configured cluster and per discovered one, worst first, failures leading", () => {
+    // The workspace entry is replaced by the value nobody configures; east stays its own entry's row.
+    expect(fleet.rows.map((r) => r.id).sort()).toEqual(["calm", "east", "gone", "hung", "storm", "ws:west"]);
     expect(fleet.rows.map((r) => r.id)).toEqual([...fleet.rows].sort(worstFirst).map((r) => r.id));
     expect(fleet.rows.slice(0, 2).map((r) => r.status)).toEqual(["error", "error"]);
     // The incident clusters score above the healthy ones.
     const scores = Object.fromEntries(fleet.rows.map((r) => [r.id, r.score ?? -1]));
-    expect(scores.storm).toBeGreaterThan(Math.max(scores.calm!, scores.west!));
-    expect(scores.east).toBeGreaterThan(Math.max(scores.calm!, scores.west!));
+    expect(scores.storm).toBeGreaterThan(Math.max(scores.calm!, scores["ws:west"]!));
+    expect(scores.east).toBeGreaterThan(Math.max(scores.calm!, scores["ws:west"]!));
   });
 
   it("marks the hung backend within its timeout and the refused one at once, without delaying the others", () => {
@@ -159,11 +180,11 @@ describe("fleet overview on real backends", () => {
       expect(gone.error.kind).toBe("unreachable");
       expect(gone.error.message).not.toContain("127.0.0.1");
     }
-    for (const id of ["storm", "calm", "east", "west"]) expect(ok(id).ms, id).toBeLessThan(HUNG_TIMEOUT_MS);
+    for (const id of ["storm", "calm", ...WORKSPACE_ROWS]) expect(ok(id).ms, id).toBeLessThan(HUNG_TIMEOUT_MS);
     expect(wallMs).toBeLessThan(HUNG_TIMEOUT_MS + 2000);
   });
 
-  it.each(["storm", "calm", "east", "west"])("%s reads what its own dashboard shows", async (id) => {
+  it.each(["storm", "calm", ...WORKSPACE_ROWS])("%s reads what its own dashboard shows", async (id) => {
     const { readings } = ok(id);
     const view = { cluster: id, start, end };
     const requests = await panelData("request-rate", { ...view, width: 800 });
@@ -184,9 +205,20 @@ describe("fleet overview on real backends", () => {
     else expect(readings.etcdSizeBytes, "etcd database size, by each version's name").toBeGreaterThan(0);
   });
 
+  it("asks each reading of the workspace's two rows once, grouped by cluster, and splits the answer", () => {
+    // Per row, each cluster would send its own ~9 queries with its own cluster="…" matcher.
+    expect(workspaceQueries.length).toBeGreaterThan(0);
+    for (const q of workspaceQueries) {
+      expect(q, "no per-row query").not.toMatch(/cluster="(east|west)"/);
+      expect(q).toMatch(/by \([^)]*cluster/);
+    }
+    expect(new Set(workspaceQueries).size, "each grouped query sent once").toBe(workspaceQueries.length);
+    expect(ok("east").queries + ok("ws:west").queries).toBe(workspaceQueries.length);
+  });
+
   it("tells the two clusters of the shared workspace apart and uses each one's quota", () => {
     const east = ok("east").readings;
-    const west = ok("west").readings;
+    const west = ok("ws:west").readings;
     // Slow etcd on east only (the scenario's etcd p99 is ~40× its baseline during the incident).
     expect(east.etcdP99Seconds!).toBeGreaterThan(5 * west.etcdP99Seconds!);
     expect(east.etcdQuotaBytes).toBe(8 * 1024 ** 3);
@@ -195,11 +227,29 @@ describe("fleet overview on real backends", () => {
 
   it("counts the samples it cost, and a second load within the cache's life costs nothing", async () => {
     expect(fleet.samplesProcessed).toBe(fleet.rows.reduce((n, r: FleetRow) => n + r.samplesProcessed, 0));
-    for (const id of ["storm", "calm", "east", "west"]) expect(ok(id).samplesProcessed, id).toBeGreaterThan(0);
-    const again = await loadFleet(getClusters().filter((c) => !["hung", "gone"].includes(c.id)), start, end);
+    for (const id of ["storm", "calm"]) expect(ok(id).samplesProcessed, id).toBeGreaterThan(0);
+    // A grouped query's samples count on the row that sent it.
+    expect(ok("east").samplesProcessed + ok("ws:west").samplesProcessed).toBeGreaterThan(0);
+    const again = await loadFleet(listed.filter((c) => !["hung", "gone"].includes(c.id)), start, end);
     expect(again.samplesProcessed).toBe(0);
     expect(again.queries).toBe(0);
     expect(again.rows.map((r) => r.status)).toEqual(["ok", "ok", "ok", "ok"]);
+  });
+});
+
+describe("discovered clusters", () => {
+  it("resolves only values the workspace has, never one the id makes up", async () => {
+    await discoverClusters(getCluster("ws"));
+    expect(getCluster("ws:west")).toMatchObject({ clusterLabel: "west", clusterLabelName: "cluster", kind: "amp", workspaceId: WORKSPACE });
+    // east is its own entry's (its name, limits and allow rule): not a second time through the workspace.
+    for (const id of ["ws:east", "ws:nope", 'ws:west"} or up{', "ws:"]) expect(() => getCluster(id), id).toThrow(/Unknown cluster/);
+  });
+
+  it("caps the listed clusters and says so", async () => {
+    const capped = await listClusters(null, 0);
+    expect(capped.clusters.map((c) => c.id)).toContain("ws");
+    expect(capped.notices.join("\n")).toMatch(/workspace: 0 of the 1 values of label cluster are listed/);
+    await listClusters(null); // back to the full list for what follows
   });
 });
 
@@ -208,7 +258,7 @@ describe("GET /api/health's work on the same clusters", () => {
     const answer = await health(getClusters());
     const byId = Object.fromEntries(answer.clusters.map((c) => [c.id, c]));
     expect(answer.ok).toBe(false);
-    for (const id of ["storm", "calm", "east", "west"]) {
+    for (const id of ["storm", "calm", "east", "ws"]) {
       expect(byId[id]!.reachable, id).toBe(true);
       expect(byId[id]!.job, id).toBe("apiserver");
       expect(byId[id]!.latencyMs, id).toBeLessThan(HUNG_TIMEOUT_MS);

@@ -7,10 +7,15 @@
 // are resolved per cluster through capabilities.ts exactly as panels resolve them (names differ between
 // Kubernetes 1.24 and 1.35).
 //
-// One query per cluster and reading, not one per reading for every cluster of a shared backend: the
-// clusters of one workspace may run different Kubernetes versions (other metric names), other scrape
-// intervals (other windows) and the panels' PromQL aggregates without a `cluster` grouping. The cost of
-// that choice is shown: each row's samples, and the total on the page.
+// Clusters of one shared backend (a workspace told apart by a label, configured or discovered) ask each
+// reading ONCE for all of them: the reading's PromQL without the row's label matcher, grouped by the label
+// (promql.ts groupByLabel), split per row by its value. Every row asks the same grouped query through the
+// backend's lead client (discovery.ts sharedBackendLead), so the data source's cache and in-flight joining
+// send it once, whichever row asks first, also when the browser asks one row per request. Rows whose
+// version or scrape interval differ get other PromQL, hence their own grouped query. This only happens when
+// the grouped query reads no cluster the fleet does not list (every value of the label on the job is one of
+// its rows); otherwise, and for PromQL that cannot be grouped, each row asks its own queries. The cost is
+// shown: each row's samples (a grouped query's on the row that sent it), and the total on the page.
 //
 // Bounded: at most FLEET_CONCURRENCY_PER_BACKEND clusters of one backend load at once (and the data
 // source's per-cluster concurrency below that); every cluster has its own deadline, so one slow or
@@ -20,14 +25,18 @@ import "server-only";
 import type { ApiError, FleetResponse, FleetRow, FleetReadings } from "../api-schema";
 import { fleetScore, worstFirst } from "../fleet-score";
 import { PANELS_BY_ID } from "../panels/catalog";
-import type { PanelQuery, QueryVariant } from "../panels/types";
+import { counterQuery } from "../panels/histograms";
+import type { LabelFilter, PanelQuery, QueryVariant } from "../panels/types";
 import { pickVariant, type Capabilities } from "./capabilities";
-import type { ClusterConfig } from "./config";
+import { backendKey, clusterLabelName, type ClusterConfig } from "./config";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
-import { DataSourceError, type InstantSample } from "./datasource/types";
+import { clientFor } from "./datasource";
+import { DataSourceError, type InstantSample, type PrometheusApi } from "./datasource/types";
+import { clusterLabelValues, listedValues, sharedBackendLead } from "./discovery";
 import { errorResponse } from "./http";
 import { FairGate } from "./limits/fair-queue";
 import { chooseRead, equivalentExpr, isDerived } from "./plan/planner";
+import { groupByLabel } from "./promql";
 import { queryWindow, type QueryWindow } from "./query-window";
 
 /** Clusters of one backend (Prometheus URL or AMP workspace) whose readings load at the same time. */
@@ -95,15 +104,76 @@ interface Cost {
   queries: number;
 }
 
-async function instant(view: ViewContext, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null> {
-  const q = readingQuery(query, view.caps, view);
-  if (!q) return null;
-  const answer = await view.api.query({ query: q.expr, time: q.time, signal });
+/** A row of a shared backend: who asks the grouped readings, and the label value that is this row's share. */
+interface SharedRead {
+  api: PrometheusApi;
+  label: string;
+  value: string;
+}
+
+/** A resolved row, and whether its readings are its share of its backend's grouped ones. */
+interface FleetView extends ViewContext {
+  shared: SharedRead | null;
+}
+
+/**
+ * Grouped when every value of the row's label on its job is a cluster the fleet lists on that backend, so
+ * the grouped query costs no sample a row does not show (else each row asks on its own).
+ */
+async function sharedReadFor(view: ViewContext, signal: AbortSignal): Promise<SharedRead | null> {
+  const { cluster } = view;
+  const lead = cluster.clusterLabel === undefined ? undefined : sharedBackendLead(cluster);
+  if (!lead) return null;
+  const label = clusterLabelName(cluster);
+  const { job, values } = await clusterLabelValues(lead, label, signal);
+  const rowJob = view.matchers.find((m) => m.name === "job")?.value;
+  const listed = listedValues(cluster);
+  if (job !== rowJob || values.length < 2 || !values.every((v) => listed.has(v))) return null;
+  return { api: clientFor(lead.id), label, value: cluster.clusterLabel! };
+}
+
+async function send(api: PrometheusApi, q: { expr: string; time: number }, cost: Cost, signal: AbortSignal): Promise<InstantSample[]> {
+  const answer = await api.query({ query: q.expr, time: q.time, signal });
   if (!answer.cached) {
     cost.samples += answer.stats?.samplesProcessed ?? 0;
     cost.queries += 1;
   }
   return answer.samples;
+}
+
+/** This row's share of a reading asked for every value of the label (null: the PromQL cannot be grouped). */
+async function groupedInstant(view: FleetView, shared: SharedRead, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null | "ungrouped"> {
+  const counter = query.counter;
+  if (counter?.derive.kind === "share") {
+    // A share is its two sums divided here, as the dashboard's planner divides them (deriveCounter): the
+    // denominator is then the request-rate reading's own query, asked once for all three shares and it,
+    // where `(part or vector(0)) / total` grouped would read the total twice per share.
+    const sum = (where: LabelFilter[], id: string) => counterQuery({ id, legend: id }, counter.metric, { kind: "sum", where });
+    const [part, total] = await Promise.all([
+      groupedInstant(view, shared, sum(counter.derive.where, `${query.id}-part`), cost, signal),
+      groupedInstant(view, shared, sum(counter.derive.of, `${query.id}-total`), cost, signal),
+    ]);
+    if (part === "ungrouped" || total === "ungrouped") return "ungrouped";
+    const t = total?.[0];
+    if (!t || t.value === null) return t ? [{ ...t, value: null }] : [];
+    const share = (part?.[0]?.value ?? 0) / t.value;
+    // NaN (0/0) and ±Inf (x/0) travel as null, as the wire format shows them.
+    return [{ ...t, value: Number.isFinite(share) ? share : null }];
+  }
+  const unscoped = readingQuery(query, view.caps, { range: view.range, matchers: view.matchers.filter((m) => m.name !== shared.label) });
+  if (!unscoped) return null;
+  const grouped = groupByLabel(unscoped.expr, shared.label);
+  if (!grouped) return "ungrouped";
+  const samples = await send(shared.api, { expr: grouped, time: unscoped.time }, cost, signal);
+  return samples.filter((s) => s.labels[shared.label] === shared.value);
+}
+
+async function instant(view: FleetView, query: PanelQuery, cost: Cost, signal: AbortSignal): Promise<InstantSample[] | null> {
+  // Shared: the reading without this row's label matcher, grouped by the label; this row's value kept.
+  const grouped = view.shared ? await groupedInstant(view, view.shared, query, cost, signal) : "ungrouped";
+  if (grouped !== "ungrouped") return grouped;
+  const q = readingQuery(query, view.caps, view);
+  return q ? send(view.api, q, cost, signal) : null;
 }
 
 const single = (samples: InstantSample[] | null): number | null => samples?.find((s) => s.value !== null)?.value ?? null;
@@ -129,7 +199,7 @@ function inflightShare(samples: InstantSample[] | null, cluster: ClusterConfig):
 }
 
 /** All readings of one resolved cluster, in parallel (the data source bounds its own calls). */
-async function readCluster(view: ViewContext, cost: Cost, signal: AbortSignal): Promise<FleetReadings> {
+async function readCluster(view: FleetView, cost: Cost, signal: AbortSignal): Promise<FleetReadings> {
   const get = (ref: PanelReadingRef) => instant(view, panelQuery(ref), cost, signal);
   const [rate, errors, throttled, clientErrors, apiP99, etcdP99, seats, inflight, etcdSize] = await Promise.all([
     get(READINGS.requestRate),
@@ -163,11 +233,6 @@ async function readCluster(view: ViewContext, cost: Cost, signal: AbortSignal): 
 }
 
 // ── Loading the fleet ─────────────────────────────────────────────────────────────────────────────
-
-/** Clusters that query the same backend share its concurrency bound. */
-export function backendKey(cluster: ClusterConfig): string {
-  return cluster.kind === "amp" ? `amp ${cluster.region} ${cluster.workspaceId ?? cluster.workspaceAlias} ${cluster.endpoint ?? ""}` : `prometheus ${cluster.url}`;
-}
 
 class ClusterTimeout extends DataSourceError {
   constructor(ms: number) {
@@ -225,7 +290,7 @@ async function loadRow(cluster: ClusterConfig, start: number, end: number, signa
   try {
     const readings = await withDeadline(timeoutMs, signal, async (s) => {
       const view = await resolveView({ cluster: cluster.id, start, end });
-      return readCluster(view, cost, s);
+      return readCluster({ ...view, shared: await sharedReadFor(view, s) }, cost, s);
     });
     return { ...base, status: "ok", readings, score: fleetScore(readings), samplesProcessed: cost.samples, queries: cost.queries, ms: Date.now() - started };
   } catch (error) {

@@ -5,7 +5,7 @@
 // Never a URL, host, key or token: only what /api/clusters already shows, plus those facts.
 import "server-only";
 import type { ApiError, HealthCluster, HealthResponse } from "../api-schema";
-import type { ClusterConfig } from "./config";
+import { clusterMatchers, type ClusterConfig } from "./config";
 import { resolveTargets } from "./dashboard";
 import { clientFor, credentialSource } from "./datasource";
 import { errorResponse } from "./http";
@@ -13,7 +13,7 @@ import { injectMatchers } from "./promql";
 
 /** The git version each API server reports, most common first (a rolling upgrade shows two). */
 async function kubernetesVersion(cluster: ClusterConfig, job: string, now: number): Promise<string | null> {
-  const matchers = [...(cluster.clusterLabel ? [{ name: "cluster", op: "=" as const, value: cluster.clusterLabel }] : []), { name: "job", op: "=" as const, value: job }];
+  const matchers = [...clusterMatchers(cluster), { name: "job", op: "=" as const, value: job }];
   const answer = await clientFor(cluster.id).query({ query: injectMatchers("count by (git_version) (kubernetes_build_info)", matchers), time: Math.floor(now / 30) * 30 });
   const versions = answer.samples.filter((s) => s.labels.git_version).sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
   return versions.length ? versions.map((s) => s.labels.git_version).join(", ") : null;

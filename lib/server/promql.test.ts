@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertValidPromQL, injectMatchers, metricNames, PromQLSyntaxError } from "./promql";
+import { assertValidPromQL, groupByLabel, injectMatchers, metricNames, PromQLSyntaxError } from "./promql";
 
 const job = { name: "job", op: "=" as const, value: "apiserver" };
 
@@ -41,5 +41,33 @@ describe("metricNames", () => {
   });
   it("ignores label names and functions", () => {
     expect(metricNames("sum by (instance) (rate(foo[1m]))")).toEqual(["foo"]);
+  });
+});
+
+describe("groupByLabel", () => {
+  it("groups every aggregation by the label, with or without its own grouping", () => {
+    expect(groupByLabel('histogram_quantile(0.99, sum by (le) (rate(x_bucket{job="a"}[5m])))', "cluster")).toBe('histogram_quantile(0.99, sum by (le, cluster) (rate(x_bucket{job="a"}[5m])))');
+    expect(groupByLabel("sum(rate(x[5m])) / sum(rate(y[5m]))", "cluster")).toBe("sum by (cluster)(rate(x[5m])) / sum by (cluster)(rate(y[5m]))");
+    expect(groupByLabel("max(x) by (priority_level)", "tenant")).toBe("max(x) by (priority_level, tenant)");
+    expect(groupByLabel("topk(1, x)", "cluster")).toBe("topk by (cluster)(1, x)");
+    for (const e of ["sum by (le) (x)", "sum(x) / sum(y)", "topk(1, x)"]) assertValidPromQL(groupByLabel(e, "cluster")!);
+  });
+  it("keeps the label through without (…), on (…) and ignoring (…)", () => {
+    expect(groupByLabel("sum without (instance, cluster) (x)", "cluster")).toBe("sum without (instance) (x)");
+    expect(groupByLabel("sum by (a) (x) / on(a) group_left sum by (a) (y)", "cluster")).toBe("sum by (a, cluster) (x) / on(a, cluster) group_left sum by (a, cluster) (y)");
+    expect(groupByLabel("x / on() y", "cluster")).toBe("x / on(cluster) y");
+    expect(groupByLabel("x / ignoring(cluster, b) y", "cluster")).toBe("x / ignoring(b) y");
+    expect(groupByLabel("max by (cluster) (x)", "cluster")).toBe("max by (cluster) (x)");
+  });
+  it("keeps a share's `or vector(0)` a 0 for every value the denominator has", () => {
+    const share = '(sum(rate(a{code=~"5.."}[1m])) or vector(0)) / sum(rate(a[1m]))';
+    expect(groupByLabel(share, "cluster")).toBe('(sum by (cluster)(rate(a{code=~"5.."}[1m])) or (sum by (cluster)(rate(a[1m])) * 0 + 0)) / sum by (cluster)(rate(a[1m]))');
+    assertValidPromQL(groupByLabel(share, "cluster")!);
+  });
+  it("refuses expressions whose answer drops labels", () => {
+    expect(groupByLabel("sum(x) or vector(0)", "cluster")).toBeNull();
+    expect(groupByLabel("(sum(x) or vector(time())) / sum(y)", "cluster")).toBeNull();
+    expect(groupByLabel("x / scalar(sum(y))", "cluster")).toBeNull();
+    expect(groupByLabel('label_replace(x, "cluster", "a", "", "")', "cluster")).toBeNull();
   });
 });

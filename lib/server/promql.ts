@@ -119,3 +119,79 @@ export function metricNames(expr: string): string[] {
 export function assertValidPromQL(expr: string): void {
   parseChecked(expr);
 }
+
+/** Functions whose answer has no labels to tell clusters apart by: an expression using them is not grouped. */
+const LABEL_DROPPING_FUNCTIONS = new Set(["scalar", "vector", "absent", "absent_over_time", "time", "label_replace", "label_join", "info"]);
+
+/**
+ * `(A or vector(c)) <op> B` (a share that is 0 when A has no series): per value of the label, `vector(c)`
+ * becomes `(B * 0 + c)` grouped like B, i.e. c for every value B has, where `vector(c)` is c for the one
+ * value a scoped expression reads. Returns B's node, or null when `node` is not such a `vector(c)`.
+ */
+function shareDenominator(node: SyntaxNode, expr: string): SyntaxNode | null {
+  const or = node.parent;
+  if (or?.name !== "BinaryExpr" || !childOfType(or, "Or") || or.lastChild?.from !== node.from) return null;
+  const body = childOfType(node, "FunctionCallBody");
+  // vector(<number>) only: its one argument a literal.
+  if (!body?.firstChild || body.firstChild.from !== body.lastChild?.from || body.firstChild.name !== "NumberDurationLiteral") return null;
+  let operand: SyntaxNode = or;
+  while (operand.parent?.name === "ParenExpr") operand = operand.parent;
+  const outer = operand.parent;
+  if (outer?.name !== "BinaryExpr" || outer.firstChild?.from !== operand.from || !["Div", "Mul", "Add", "Sub"].some((op) => childOfType(outer, op))) return null;
+  return outer.lastChild;
+}
+
+/**
+ * The same expression evaluated for every value of `label` at once: `label` added to every aggregation's
+ * `by (…)` (or a `by (label)` where there is none; taken out of a `without (…)`) and to every `on (…)` vector
+ * matching (taken out of an `ignoring (…)`), so each answer series carries its value and equals what the
+ * expression with `label="<value>"` on every selector answers. Null when that cannot be promised: the
+ * expression drops labels (scalar(), vector() but in a share's `or vector(c)`, absent(), label_replace()…).
+ */
+export function groupByLabel(expr: string, label: string): string | null {
+  const tree = parseChecked(expr);
+  const edits: { from: number; to: number; text: string }[] = [];
+  let groupable = true;
+  const labelsOf = (grouping: SyntaxNode): string[] => {
+    const names: string[] = [];
+    for (let c = grouping.firstChild; c; c = c.nextSibling) if (c.name === "LabelName") names.push(expr.slice(c.from, c.to));
+    return names;
+  };
+  /** `(a, b)` with `label` added (keep) or removed (!keep). */
+  const rewrite = (grouping: SyntaxNode, keep: boolean) => {
+    const names = labelsOf(grouping);
+    const next = keep ? (names.includes(label) ? names : [...names, label]) : names.filter((n) => n !== label);
+    if (next.length !== names.length) edits.push({ from: grouping.from, to: grouping.to, text: `(${next.join(", ")})` });
+  };
+  tree.iterate({
+    enter(ref) {
+      const node = ref.node;
+      if (node.name === "FunctionCall") {
+        const id = childOfType(node, "FunctionIdentifier");
+        const name = id ? expr.slice(id.from, id.to) : "";
+        const denominator = name === "vector" ? shareDenominator(node, expr) : null;
+        const groupedDenominator = denominator && groupByLabel(expr.slice(denominator.from, denominator.to), label);
+        if (groupedDenominator) {
+          const body = childOfType(node, "FunctionCallBody")!;
+          edits.push({ from: node.from, to: node.to, text: `(${groupedDenominator} * 0 + ${expr.slice(body.from + 1, body.to - 1).trim()})` });
+          return false;
+        }
+        if (LABEL_DROPPING_FUNCTIONS.has(name)) groupable = false;
+      } else if (node.name === "AggregateExpr") {
+        const modifier = childOfType(node, "AggregateModifier");
+        const grouping = modifier && childOfType(modifier, "GroupingLabels");
+        if (!modifier || !grouping) {
+          const op = childOfType(node, "AggregateOp")!;
+          edits.push({ from: op.to, to: op.to, text: ` by (${label})` });
+        } else rewrite(grouping, childOfType(modifier, "By") !== null);
+      } else if (node.name === "MatchingModifierClause") {
+        const grouping = childOfType(node, "GroupingLabels");
+        if (grouping) rewrite(grouping, childOfType(node, "On") !== null);
+      }
+    },
+  });
+  if (!groupable) return null;
+  let out = expr;
+  for (const e of edits.sort((a, b) => b.from - a.from)) out = out.slice(0, e.from) + e.text + out.slice(e.to);
+  return out;
+}

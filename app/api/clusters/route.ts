@@ -1,8 +1,8 @@
 import { type NextRequest } from "next/server";
 import { authenticateRoute } from "@/lib/server/auth/guard";
-import { publicClusters } from "@/lib/server/config";
 import { errorResponse } from "@/lib/server/http";
 import { admitRequest, jsonAnswer } from "@/lib/server/limits/guard";
+import { clusterList } from "@/lib/server/page-data";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +13,7 @@ export async function GET(req: NextRequest) {
   const admitted = await admitRequest(req);
   if (admitted instanceof Response) return admitted;
   try {
-    return jsonAnswer({ clusters: publicClusters(auth.principal) });
+    return jsonAnswer(await clusterList(auth.principal));
   } catch (err) {
     return errorResponse(err);
   }

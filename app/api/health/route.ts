@@ -10,5 +10,5 @@ export async function GET(req: NextRequest) {
   return fleetRoute(req, req.nextUrl.searchParams.getAll("cluster"), async (clusters) => {
     const answer = await health(clusters);
     return jsonResponse(answer, { status: answer.ok ? 200 : 503 });
-  });
+  }, { entries: true });
 }

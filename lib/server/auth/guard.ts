@@ -3,7 +3,8 @@
 // per-cluster rules, which only the Node side can (the cluster configuration is read from a file).
 import "server-only";
 import type { NextRequest } from "next/server";
-import { clustersFor, getClusters, ConfigError } from "../config";
+import { clustersFor, discoveredClusterFor, getClusters, ConfigError } from "../config";
+import { knowCluster } from "../discovery";
 import { DataSourceError } from "../datasource/types";
 import { errorResponse } from "../http";
 import { identify, principalOf } from "../../auth/identify";
@@ -45,9 +46,11 @@ export async function refuseUnlessAllowed(req: NextRequest, clusterId: string | 
   if (clusterId === null) return null;
   try {
     const visible = clustersFor(auth.principal);
-    if (visible.some((c) => c.id === clusterId)) return null;
+    // `<entry>:<value>`: the entry's discovery (cached) says whether that value is one of its clusters.
+    if (visible.some((c) => clusterId.startsWith(`${c.id}:`))) await knowCluster(clusterId, req.signal);
+    if (visible.some((c) => c.id === clusterId) || discoveredClusterFor(auth.principal, clusterId)) return null;
     const shown = JSON.stringify(clusterId.slice(0, 64));
-    if (getClusters().some((c) => c.id === clusterId)) {
+    if (getClusters().some((c) => c.id === clusterId) || discoveredClusterFor(undefined, clusterId)) {
       console.warn(`[apiscope] auth: 403 ${req.nextUrl.pathname} cluster=${shown}: not in its allow rule (${auth.principal ? describePrincipal(auth.principal) : "no sign-in"})`);
       return jsonError(403, "forbidden", `You may not see cluster ${shown}.`, "Pick one of the clusters listed by GET /api/clusters, or ask the dashboard's operators for access.");
     }
@@ -56,6 +59,7 @@ export async function refuseUnlessAllowed(req: NextRequest, clusterId: string | 
     if (error instanceof ConfigError) {
       return errorResponse(new DataSourceError("config", error.message, { cause: error, hint: "Fix the configuration (see the server log) and restart the server." }));
     }
+    if (error instanceof DataSourceError) return errorResponse(error);
     throw error;
   }
 }
