@@ -1,6 +1,6 @@
 // What both models (model.ts, the LIST storm; incident-model.ts, every other kind) add beside the API
-// servers' request physics: etcd's database size as the API servers report it, a policy webhook's denials
-// (the LIST storm's cluster), and the scheduler and the controller manager, which a real cluster exposes
+// servers' request physics: etcd's database size as the API servers report it, a policy webhook's everyday
+// denials, and the scheduler and the controller manager, which a real cluster exposes
 // on their own scrape jobs (EKS: /apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics and
 // …/kcm/container/metrics). Their series carry their own `job` and come from the first API server's
 // target only (the EKS endpoints answer for the elected leader), so the other instances never expose them.
@@ -66,7 +66,7 @@ export function writeDbSize(slots: readonly DbSizeSlot[], t: number, noise: Nois
   }
 }
 
-// ── A policy webhook's denials (the LIST storm's cluster: gatekeeper refuses pods without limits) ─────────
+// ── A policy webhook's everyday denials (every kind: gatekeeper refuses pods without limits) ──────────────
 
 export interface PolicyDenials {
   slot: number;

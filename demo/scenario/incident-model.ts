@@ -61,7 +61,17 @@ import {
   type ModelConfig,
 } from "./model";
 import { Noise, hashString } from "./noise";
-import { buildComponents, buildDbSize, writeComponents, writeDbSize, type ComponentHandles, type DbSizeSlot } from "./control-plane";
+import {
+  buildComponents,
+  buildDbSize,
+  buildPolicyDenials,
+  writeComponents,
+  writeDbSize,
+  writePolicyDenials,
+  type ComponentHandles,
+  type DbSizeSlot,
+  type PolicyDenials,
+} from "./control-plane";
 import { asymmetricShare, buildIncidentTimeline, evenShare, type Timeline } from "./timeline";
 import { versionProfile, type VersionProfile } from "./versions";
 
@@ -376,6 +386,7 @@ export class IncidentModel implements StepModel {
     dbSize: DbSizeSlot[];
   };
   private readonly components: ComponentHandles;
+  private readonly denials: PolicyDenials;
   private readonly processStartBefore: number[];
   private readonly restartOf: Map<number, number>;
 
@@ -399,6 +410,7 @@ export class IncidentModel implements StepModel {
     this.buildStored(b);
     this.misc = this.buildMisc(b);
     this.components = buildComponents(b, this.profile);
+    this.denials = buildPolicyDenials(b);
 
     this.series = b.series;
     this.families = b.families;
@@ -835,7 +847,9 @@ export class IncidentModel implements StepModel {
     this.computeAggregator(c, out);
     // The scheduler's flows are workload-high: apf-saturation throttles its binds; elsewhere, the server's CPU.
     const stress = this.kind === "apf-saturation" ? c.intensity : Math.max(c.load, c.overload);
-    writeComponents(this.components, { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress }, this.noise, out);
+    const step = { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress };
+    writeComponents(this.components, step, this.noise, out);
+    writePolicyDenials(this.denials, step, this.noise, out);
     const sessions = Math.max(0, Math.round(OPEN_EXEC_SESSIONS * c.share * 3 + this.noise.gaussian(hashString("exec"), c.n, c.salt)));
     set(out, this.misc.execSessions, sessions);
   }
