@@ -155,3 +155,22 @@ export function writeComponents(h: ComponentHandles, c: ControlPlaneStep, noise:
     set(out, q.depth, Math.max(0, Math.round(q.spec.adds * (0.5 + 40 * s) * Math.max(0, jitter(`depth:${q.spec.name}`, 2)))));
   }
 }
+
+// ── All of the above, as both models use them ─────────────────────────────────────────────────────────────
+
+export interface ControlPlaneHandles {
+  dbSize: DbSizeSlot[];
+  denials: PolicyDenials;
+  components: ComponentHandles;
+}
+
+export function buildControlPlane(b: CatalogueBuilder, profile: VersionProfile): ControlPlaneHandles {
+  return { dbSize: buildDbSize(b, profile), denials: buildPolicyDenials(b), components: buildComponents(b, profile) };
+}
+
+/** One step of everything here; `dbBase` overrides the database size per endpoint (etcd-slow). */
+export function writeControlPlane(h: ControlPlaneHandles, c: ControlPlaneStep, noise: Noise, out: Float64Array, dbBase?: (endpoint: number) => number): void {
+  writeDbSize(h.dbSize, c.t, noise, out, dbBase);
+  writePolicyDenials(h.denials, c, noise, out);
+  writeComponents(h.components, c, noise, out);
+}

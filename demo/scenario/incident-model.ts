@@ -61,17 +61,7 @@ import {
   type ModelConfig,
 } from "./model";
 import { Noise, hashString } from "./noise";
-import {
-  buildComponents,
-  buildDbSize,
-  buildPolicyDenials,
-  writeComponents,
-  writeDbSize,
-  writePolicyDenials,
-  type ComponentHandles,
-  type DbSizeSlot,
-  type PolicyDenials,
-} from "./control-plane";
+import { buildControlPlane, writeControlPlane, type ControlPlaneHandles } from "./control-plane";
 import { asymmetricShare, buildIncidentTimeline, evenShare, type Timeline } from "./timeline";
 import { versionProfile, type VersionProfile } from "./versions";
 
@@ -383,10 +373,9 @@ export class IncidentModel implements StepModel {
     threads: number;
     apiservices: Array<{ name: string; slot: number }>;
     deprecatedApi: number;
-    dbSize: DbSizeSlot[];
   };
-  private readonly components: ComponentHandles;
-  private readonly denials: PolicyDenials;
+  /** etcd's size, gatekeeper's denials, the scheduler and the controller manager (control-plane.ts). */
+  private readonly controlPlane: ControlPlaneHandles;
   private readonly processStartBefore: number[];
   private readonly restartOf: Map<number, number>;
 
@@ -409,8 +398,7 @@ export class IncidentModel implements StepModel {
     this.buildWatches(b, specs);
     this.buildStored(b);
     this.misc = this.buildMisc(b);
-    this.components = buildComponents(b, this.profile);
-    this.denials = buildPolicyDenials(b);
+    this.controlPlane = buildControlPlane(b, this.profile);
 
     this.series = b.series;
     this.families = b.families;
@@ -691,7 +679,6 @@ export class IncidentModel implements StepModel {
       threads: b.gauge("go_threads", {}),
       apiservices: APISERVICES.map((name) => ({ name, slot: b.gauge("aggregator_unavailable_apiservice", { name }) })),
       deprecatedApi: b.gauge("apiserver_requested_deprecated_apis", { ...deprecated }),
-      dbSize: buildDbSize(b, this.profile),
     };
   }
 
@@ -843,13 +830,10 @@ export class IncidentModel implements StepModel {
     const requestsPerSecond = arrivals / c.dt + watches / WATCH_MEAN_LIFETIME_SECONDS;
     this.computeProcess(c, out, requestsPerSecond, watches, executingTotal, listObjects / c.dt, eventsPerSecond);
     this.computeStoredObjects(c, out);
-    this.computeStorageSize(c, out);
     this.computeAggregator(c, out);
     // The scheduler's flows are workload-high: apf-saturation throttles its binds; elsewhere, the server's CPU.
     const stress = this.kind === "apf-saturation" ? c.intensity : Math.max(c.load, c.overload);
-    const step = { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress };
-    writeComponents(this.components, step, this.noise, out);
-    writePolicyDenials(this.denials, step, this.noise, out);
+    writeControlPlane(this.controlPlane, { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress }, this.noise, out, this.dbSizeBase(c));
     const sessions = Math.max(0, Math.round(OPEN_EXEC_SESSIONS * c.share * 3 + this.noise.gaussian(hashString("exec"), c.n, c.salt)));
     set(out, this.misc.execSessions, sessions);
   }
@@ -1174,14 +1158,11 @@ export class IncidentModel implements StepModel {
     }
   }
 
-  /** etcd's database file: steady, except etcd-slow's bloated database, defragmented (member by member) at the fix. */
-  private computeStorageSize(c: Ctx, out: Float64Array): void {
-    const tl = this.timeline;
-    const bloated = (endpoint: number) => {
-      const defragAt = (tl.incidentEnd ?? Infinity) + 40 * endpoint;
-      return c.t < defragAt ? ETCD_SLOW.dbSizeBeforeBytes * (1 + 0.004 * endpoint) : ETCD_SLOW.dbSizeAfterBytes * (1 + 0.004 * endpoint);
-    };
-    writeDbSize(this.misc.dbSize, c.t, this.noise, out, this.kind === "etcd-slow" ? bloated : undefined);
+  /** etcd's database file: steady (null), except etcd-slow's bloated database, defragmented (member by member) at the fix. */
+  private dbSizeBase(c: Ctx): ((endpoint: number) => number) | undefined {
+    if (this.kind !== "etcd-slow") return undefined;
+    const fixedAt = this.timeline.incidentEnd ?? Infinity;
+    return (endpoint) => (c.t < fixedAt + 40 * endpoint ? ETCD_SLOW.dbSizeBeforeBytes : ETCD_SLOW.dbSizeAfterBytes) * (1 + 0.004 * endpoint);
   }
 
   private computeAggregator(c: Ctx, out: Float64Array): void {
