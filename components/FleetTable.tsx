@@ -5,7 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { findingsResponseSchema, type ClusterSummary, type FleetReadings, type FleetRow } from "@/lib/api-schema";
-import { SCORE_THRESHOLDS } from "@/lib/fleet-score";
+import { SCORE_THRESHOLDS, tierSeatShare } from "@/lib/fleet-score";
 import { formatValue } from "@/lib/format";
 import { getJson } from "./api-client";
 
@@ -35,6 +35,17 @@ const COLUMNS: Column[] = [
       text: r.seatUtilizationPercent === null ? "–" : `${formatValue(r.seatUtilizationPercent, "percent")} ${r.seatLevel ?? ""}`,
       bad: over(r.seatUtilizationPercent, SCORE_THRESHOLDS.seatUtilizationPercent),
     }),
+  },
+  {
+    // Only clusters on an EKS Provisioned Control Plane tier have a fixed cluster-wide seat ceiling.
+    title: "Seats / tier",
+    cell: (r) => {
+      const share = tierSeatShare(r);
+      return {
+        text: !r.tier ? "standard" : `${formatValue(r.tier.inUse, "count")} / ${formatValue(r.tier.seats, "count")} ${r.tier.name}${share === null ? "" : ` (${formatValue(share, "ratio")})`}`,
+        bad: over(share, SCORE_THRESHOLDS.tierSeatShare),
+      };
+    },
   },
   {
     title: "In-flight / limit",

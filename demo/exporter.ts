@@ -7,10 +7,12 @@
 //
 // Listens on 127.0.0.1:P, P+1, … and prints one JSON line once every port is listening:
 //   {"targets":[{"port":P,"instance":"10.0.17.21:443"},…]}
-// Scrape it with job_name "apiserver" and static_configs `labels: {instance: …}`. SIGTERM/SIGINT stop it.
+// Scrape it with job_name "apiserver" and static_configs `labels: {instance: …}`. The scheduler's and the
+// controller manager's series are served where EKS serves them (COMPONENT_METRICS_PATHS, on every port, with
+// data on the first): scrape those paths as jobs of their own. SIGTERM/SIGINT stop it.
 import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
-import { createScenario, renderTextFormat } from "./scenario";
+import { COMPONENT_METRICS_PATHS, createScenario, renderTextFormat } from "./scenario";
 import { SCENARIO_ARG_OPTIONS, UsageError, scenarioOptionsFromArgs } from "./cli";
 
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,12 +41,13 @@ async function main(): Promise<void> {
     const port = portBase + i;
     const server = createServer((req, res) => {
       const path = (req.url ?? "/").split("?")[0];
-      if (path !== "/metrics") {
-        res.writeHead(404, { "Content-Type": "text/plain" }).end("only /metrics here\n");
+      const job = path === "/metrics" ? scenario.job : Object.keys(COMPONENT_METRICS_PATHS).find((j) => COMPONENT_METRICS_PATHS[j] === path);
+      if (!job) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end(`only /metrics and ${Object.values(COMPONENT_METRICS_PATHS).join(", ")} here\n`);
         return;
       }
       try {
-        const body = renderTextFormat(scenario, instance, Date.now() / 1000);
+        const body = renderTextFormat(scenario, instance, Date.now() / 1000, job);
         res.writeHead(200, { "Content-Type": CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body);
       } catch (err) {
         res.writeHead(500, { "Content-Type": "text/plain" }).end(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -20,5 +20,11 @@ export function demoFleet(incidentVersion: K8sVersion): DemoFleetCluster[] {
   ];
 }
 
+/**
+ * The incident cluster runs on an EKS Provisioned Control Plane tier (lib/server/config.ts
+ * CONTROL_PLANE_TIERS), so its seat panel draws the tier's ceiling and its fleet row the seats against it.
+ */
+export const DEMO_CONTROL_PLANE_TIER = "XL";
+
 /** Their history is shorter than the incident cluster's six hours: they are there for the fleet page. */
 export const FLEET_HISTORY_SECONDS = 3 * 3600;

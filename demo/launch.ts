@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { INCIDENT_KINDS, K8S_VERSIONS, defaultEnd, incidentSummary, isIncidentKind, type IncidentKind, type K8sVersion } from "./scenario";
-import { demoFleet, FLEET_HISTORY_SECONDS, type DemoFleetCluster } from "./fleet";
+import { COMPONENT_METRICS_PATHS, INCIDENT_KINDS, K8S_VERSIONS, defaultEnd, incidentSummary, isIncidentKind, type IncidentKind, type K8sVersion } from "./scenario";
+import { DEMO_CONTROL_PLANE_TIER, demoFleet, FLEET_HISTORY_SECONDS, type DemoFleetCluster } from "./fleet";
 import { freePort, prometheusConfig } from "./prometheus";
 
 const ROOT = join(__dirname, "..");
@@ -151,7 +151,13 @@ async function startPrometheusOn(name: string, dir: string, port: number, target
   const scrape = targets
     .flatMap((g) => g.targets.map((t) => `      - targets: ["127.0.0.1:${t.port}"]\n        labels: { instance: "${t.instance}"${g.cluster ? `, cluster: "${g.cluster}"` : ""} }`))
     .join("\n");
-  writeFileSync(join(dir, "prometheus.yml"), prometheusConfig({ scrapeConfigYaml: `  - job_name: apiserver\n    static_configs:\n${scrape}`, ruleFiles, evaluationInterval: "15s" }));
+  // The scheduler and the controller manager: their EKS paths on each cluster's first exporter port.
+  const components = Object.entries(COMPONENT_METRICS_PATHS).map(([job, path]) => {
+    const leaders = targets.flatMap((g) => (g.targets[0] ? [`      - targets: ["127.0.0.1:${g.targets[0].port}"]\n        labels: { instance: "${g.targets[0].instance}"${g.cluster ? `, cluster: "${g.cluster}"` : ""} }`] : []));
+    return `  - job_name: ${job}\n    metrics_path: ${path}\n    static_configs:\n${leaders.join("\n")}`;
+  });
+  const scrapeConfigYaml = [`  - job_name: apiserver\n    static_configs:\n${scrape}`, ...components].join("\n");
+  writeFileSync(join(dir, "prometheus.yml"), prometheusConfig({ scrapeConfigYaml, ruleFiles, evaluationInterval: "15s" }));
   start(name, "prometheus", [
     `--config.file=${join(dir, "prometheus.yml")}`,
     `--storage.tsdb.path=${join(dir, "tsdb")}`,
@@ -228,7 +234,7 @@ async function main() {
   // The incident cluster first (the dashboard's default), as before; the others only on the fleet page's list.
   const config = {
     clusters: [
-      { id: "default", name: incidentName, kind: "prometheus", url: `http://127.0.0.1:${promPort}` },
+      { id: "default", name: incidentName, kind: "prometheus", url: `http://127.0.0.1:${promPort}`, controlPlaneTier: DEMO_CONTROL_PLANE_TIER },
       ...fleet.map((c) => ({ id: c.label, name: c.name, kind: "prometheus", url: `http://127.0.0.1:${fleetPromPort}`, clusterLabel: c.label })),
     ],
   };

@@ -9,7 +9,7 @@ test.use({ viewport: { width: 1366, height: 900 } });
 test("every row renders, no panel errors, and a full-page screenshot is kept", async ({ page, stack }) => {
   const { end } = stack.scenario.timeline;
   await page.goto(dashboardUrl(stack.app, end - 3 * 3600, end));
-  await expect(page.locator('[data-testid="row"]')).toHaveCount(7);
+  await expect(page.locator('[data-testid="row"]')).toHaveCount(8);
   for (const p of PANELS) {
     const el = panel(page, p.id);
     await el.scrollIntoViewIfNeeded();

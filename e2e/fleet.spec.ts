@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test as base, expect } from "@playwright/test";
-import { demoFleet, FLEET_HISTORY_SECONDS } from "../demo/fleet";
+import { DEMO_CONTROL_PLANE_TIER, demoFleet, FLEET_HISTORY_SECONDS } from "../demo/fleet";
 import type { Scenario } from "../demo/scenario";
 import { fleetResponseSchema } from "../lib/api-schema";
 import { formatValue } from "../lib/format";
@@ -33,7 +33,7 @@ const test = base.extend<object, { fleet: FleetStack }>({
       );
       const dir = mkdtempSync(join(tmpdir(), "apiscope-fleet-e2e-"));
       const clusters = [
-        { id: "default", name: "demo (Kubernetes 1.30)", kind: "prometheus", url: incident.prom.url },
+        { id: "default", name: "demo (Kubernetes 1.30)", kind: "prometheus", url: incident.prom.url, controlPlaneTier: DEMO_CONTROL_PLANE_TIER },
         ...others.map((c) => ({ id: c.label, name: c.name, kind: "prometheus", url: shared.prom.url, clusterLabel: c.label })),
         // Not part of the demo: a cluster whose backend is down, to be shown as such.
         { id: "gone", name: "gone", kind: "prometheus", url: `http://127.0.0.1:${await freePort()}` },
@@ -95,6 +95,45 @@ test.describe("fleet", () => {
     // The cost of the load is on the page: the rows' samples summed (the first load queried the backends).
     const samples = Number(await page.getByTestId("fleet-samples").getAttribute("data-samples"));
     expect(samples).toBeGreaterThan(0);
+  });
+
+  test("the EKS console's panels draw on the demo's 1.30, 1.35 and 1.24 clusters; the tier's ceiling is on the seat panel and in the row", async ({ page, fleet }) => {
+    const { from, to } = stormHour(fleet.scenario);
+    // Tall enough that every panel is near the screen and asked for at once.
+    await page.setViewportSize({ width: 1366, height: 9000 });
+    const added = ["apf-control-plane-seats", "etcd-db-size", "webhook-rejections", "scheduler-pending", "scheduler-attempts", "kcm-workqueue-depth", "kcm-workqueue-latency"];
+    const versions = { default: "1.30", calm: "1.35", watchers: "1.24" } as const;
+    for (const [id, version] of Object.entries(versions)) {
+      expect(demoFleet("1.30").map((c) => [c.label, c.version]).concat([["default", "1.30"]])).toContainEqual([id, version]);
+      await page.goto(`${fleet.app.url}/?cluster=${id}&from=${from * 1000}&to=${to * 1000}`);
+      for (const panelId of added) {
+        const p = panel(page, panelId);
+        await expect(p, `${id}/${panelId}`).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
+        // Drawn: a line with points, not an empty frame.
+        await expect(p.locator(".recharts-line-curve").first(), `${id}/${panelId}`).toHaveAttribute("d", /\d/);
+      }
+      // The quota is a labelled line on the etcd panel of every cluster.
+      // (Recharts draws a reference line's label in a layer of its own, beside the line.)
+      await expect(panel(page, "etcd-db-size").locator(".recharts-reference-line line")).toHaveCount(1);
+      await expect(panel(page, "etcd-db-size").locator("svg text", { hasText: "quota 8 GiB" })).toBeVisible();
+    }
+
+    // The incident cluster is on XL: its ceiling is drawn, labelled, on the seat panel; the others are Standard.
+    await page.goto(`${fleet.app.url}/?cluster=default&from=${from * 1000}&to=${to * 1000}`);
+    const seats = panel(page, "apf-control-plane-seats");
+    await expect(seats).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
+    await expect(seats.locator(".recharts-reference-line line")).toHaveCount(1);
+    await expect(seats.locator("svg text", { hasText: "tier ceiling 1,700 (Provisioned Control Plane XL)" })).toBeVisible();
+    await page.goto(`${fleet.app.url}/?cluster=calm&from=${from * 1000}&to=${to * 1000}`);
+    await expect(panel(page, "apf-control-plane-seats")).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
+    await expect(panel(page, "apf-control-plane-seats").locator(".recharts-reference-line")).toHaveCount(0);
+    await expect(panel(page, "apf-control-plane-seats")).not.toContainText("tier ceiling");
+
+    await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);
+    const row = page.locator('[data-testid="fleet-row"][data-cluster="default"]');
+    await expect(row).toHaveAttribute("data-status", "ok", { timeout: 30_000 });
+    await expect(row).toContainText(/\d[\d,]* \/ 1,700 XL \(\d/);
+    await expect(page.locator('[data-testid="fleet-row"][data-cluster="calm"]')).toContainText("standard");
   });
 
   test("a row opens that cluster's dashboard on the same range, and the dashboard links back", async ({ page, fleet }) => {

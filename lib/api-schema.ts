@@ -38,8 +38,15 @@ export const queryResultSchema = z.object({
 });
 export type QueryResult = z.infer<typeof queryResultSchema>;
 
-/** Keys are lib/panels/kinds.ts ClusterLimitId. */
-export const clusterLimitsSchema = z.object({ inflightReadOnly: z.number().optional(), inflightMutating: z.number().optional() });
+/** Keys are lib/panels/kinds.ts ClusterLimitId; `notes` says where a value comes from, by the same keys. */
+export const clusterLimitsSchema = z.object({
+  inflightReadOnly: z.number().optional(),
+  inflightMutating: z.number().optional(),
+  etcdQuotaBytes: z.number().optional(),
+  tierSeats: z.number().optional(),
+  /** e.g. tierSeats: "Provisioned Control Plane 4XL", shown beside the line. */
+  notes: z.record(z.string(), z.string()).optional(),
+});
 export type ClusterLimits = z.infer<typeof clusterLimitsSchema>;
 
 export const windowSchema = z.object({ start: z.number(), end: z.number(), step: z.number(), rateInterval: z.number(), evalTime: z.number() });
@@ -367,6 +374,8 @@ export const fleetReadingsSchema = z.object({
   inflightKind: z.string().nullable(),
   etcdSizeBytes: z.number().nullable(),
   etcdQuotaBytes: z.number(),
+  /** EKS Provisioned Control Plane: the tier's seat ceiling and the seats in use on all API servers (null: Standard mode). */
+  tier: z.object({ name: z.string(), seats: z.number(), inUse: z.number().nullable(), note: z.string() }).nullable(),
 });
 export type FleetReadings = z.infer<typeof fleetReadingsSchema>;
 

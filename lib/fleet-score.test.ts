@@ -1,7 +1,7 @@
 // The fleet's worst-first order: the worst reading against its threshold, failures first.
 import { describe, expect, it } from "vitest";
 import type { FleetReadings } from "./api-schema";
-import { fleetScore, worstFirst } from "./fleet-score";
+import { fleetScore, tierSeatShare, worstFirst } from "./fleet-score";
 
 const quiet: FleetReadings = {
   requestRate: 200,
@@ -16,6 +16,7 @@ const quiet: FleetReadings = {
   inflightKind: "readOnly",
   etcdSizeBytes: 2 * 1024 ** 3,
   etcdQuotaBytes: 8 * 1024 ** 3,
+  tier: null,
 };
 
 describe("fleetScore", () => {
@@ -24,6 +25,14 @@ describe("fleetScore", () => {
     expect(fleetScore({ ...quiet, seatUtilizationPercent: 130 })).toBeCloseTo(1.3);
     expect(fleetScore({ ...quiet, errorShare: 0.05 })).toBeCloseTo(5);
     expect(fleetScore({ ...quiet, etcdSizeBytes: 7.6 * 1024 ** 3 })).toBeCloseTo(7.6 / 8 / 0.8);
+  });
+
+  it("scores a Provisioned Control Plane tier's seats in use against 90 % of its ceiling", () => {
+    const xl = (inUse: number | null) => ({ ...quiet, tier: { name: "XL", seats: 1700, inUse, note: "Provisioned Control Plane XL" } });
+    expect(tierSeatShare(xl(850))).toBeCloseTo(0.5);
+    expect(fleetScore(xl(1615))).toBeCloseTo(0.95 / 0.9);
+    expect(fleetScore(xl(null))).toBeCloseTo(fleetScore(quiet));
+    expect(tierSeatShare(quiet)).toBeNull();
   });
 
   it("ignores readings that are absent, and never scores the 4xx share or the request rate", () => {

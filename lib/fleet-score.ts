@@ -7,8 +7,8 @@ import type { FleetReadings, FleetRow } from "./api-schema";
  * What counts as bad: a reading at its threshold scores 1, and a cluster's score is its worst reading's
  * ratio, so "worst first" means "closest to (or furthest past) a limit". The thresholds are the panels' own
  * bad lines (1 % 5xx and 429, 1 s API p99 for single objects, 100 ms etcd p99), 100 % of a priority level's
- * seats, 90 % of the in-flight limit (the stat tile's NEAR_LIMIT), and 80 % of the etcd quota (room to
- * defragment or compact before writes fail).
+ * seats, 90 % of the in-flight limit (the stat tile's NEAR_LIMIT), 80 % of the etcd quota (room to
+ * defragment or compact before writes fail), and 90 % of a Provisioned Control Plane tier's seats.
  */
 export const SCORE_THRESHOLDS = {
   errorShare: 0.01,
@@ -18,7 +18,13 @@ export const SCORE_THRESHOLDS = {
   seatUtilizationPercent: 100,
   inflightShare: 0.9,
   etcdSizeShare: 0.8,
+  tierSeatShare: 0.9,
 } as const;
+
+/** Seats in use on the whole control plane as a share of its Provisioned Control Plane tier; null without a tier. */
+export function tierSeatShare(r: Pick<FleetReadings, "tier">): number | null {
+  return r.tier && r.tier.inUse !== null ? r.tier.inUse / r.tier.seats : null;
+}
 
 /** The worst reading as a ratio of its threshold; 0 when nothing was read. */
 export function fleetScore(r: FleetReadings): number {
@@ -31,6 +37,7 @@ export function fleetScore(r: FleetReadings): number {
     [r.seatUtilizationPercent, SCORE_THRESHOLDS.seatUtilizationPercent],
     [r.inflightShare, SCORE_THRESHOLDS.inflightShare],
     [etcdShare, SCORE_THRESHOLDS.etcdSizeShare],
+    [tierSeatShare(r), SCORE_THRESHOLDS.tierSeatShare],
   ];
   return ratios.reduce((worst, [value, threshold]) => (value === null || !Number.isFinite(value) ? worst : Math.max(worst, value / threshold)), 0);
 }

@@ -25,7 +25,7 @@ export function TimeSeriesPanel({ panel, data, tz, onZoom, height }: ChartProps<
   const { width } = useChartFrame();
   // Small multiples share the row: each gets its grid cell's width (minmax(280px, 1fr), gap 8).
   const cellWidth = multiples ? autoFitColumnWidth(width, groups.size, 280, 8) : width;
-  const thresholds = [...(panel.options.thresholds ?? []), ...limitLines(panel.options.limits, data.limits)];
+  const thresholds = [...(panel.options.thresholds ?? []), ...limitLines(panel.options.limits, data.limits, panel.unit)];
   return (
     <div style={{ display: "grid", gridTemplateColumns: multiples ? "repeat(auto-fit, minmax(280px, 1fr))" : "1fr", gap: 8 }}>
       {[...groups].map(([unit, queries]) => {

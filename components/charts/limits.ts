@@ -1,7 +1,9 @@
 // A panel's configured limits (lib/panels/kinds.ts ClusterLimitRef) resolved against the values the
 // server sent: reference lines for charts, and the limit that applies to one series.
 import type { ClusterLimits } from "@/lib/api-schema";
+import { formatValue } from "@/lib/format";
 import type { ClusterLimitRef } from "@/lib/panels/kinds";
+import type { Unit } from "@/lib/panels/types";
 
 export interface LimitLine {
   value: number;
@@ -9,10 +11,13 @@ export interface LimitLine {
   color?: string;
 }
 
-export function limitLines(refs: ClusterLimitRef[] | undefined, values: ClusterLimits | undefined): LimitLine[] {
+/** Each configured limit the server sent as a line, labelled with its value in the panel's unit and where it comes from. */
+export function limitLines(refs: ClusterLimitRef[] | undefined, values: ClusterLimits | undefined, unit: Unit): LimitLine[] {
   return (refs ?? []).flatMap((ref) => {
     const value = values?.[ref.limit];
-    return value === undefined ? [] : [{ value, label: `${ref.label} ${value}`, color: ref.tone ? `var(--${ref.tone})` : undefined }];
+    if (value === undefined) return [];
+    const note = values?.notes?.[ref.limit];
+    return [{ value, label: `${ref.label} ${formatValue(value, unit)}${note ? ` (${note})` : ""}`, color: ref.tone ? `var(--${ref.tone})` : undefined }];
   });
 }
 

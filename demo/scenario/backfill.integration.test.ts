@@ -150,7 +150,7 @@ describe("an incident kind through the CLI backfill and PromQL", () => {
     const t = truths.steady!.to;
     const p90 = await instant(prom, `histogram_quantile(0.9, sum by (le) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{name="${truths.webhook}"}[5m])))`, t);
     expect(Number(p90[0].value[1])).toBeGreaterThan(truths.expected.p90AtLeastSeconds);
-    const rejections = await instant(prom, `sum(rate(apiserver_admission_webhook_rejection_count{name="${truths.webhook}"}[5m]))`, t);
+    const rejections = await instant(prom, `sum(rate(apiserver_admission_webhook_rejection_count{name="${truths.webhook}",error_type="calling_webhook_error"}[5m]))`, t);
     expect(Number(rejections[0].value[1])).toBeGreaterThan(0.1);
     const before = await instant(prom, `histogram_quantile(0.9, sum by (le) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{name="${truths.webhook}"}[5m])))`, truths.start! - 600);
     expect(Number(before[0].value[1])).toBeLessThan(0.1);

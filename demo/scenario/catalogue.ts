@@ -22,6 +22,8 @@ export interface SeriesInfo {
   /** Exposed only once `presenceIndex` holds a value > 0 since process start (e.g. no rejection yet → no series). */
   readonly lazy: boolean;
   readonly presenceIndex: number;
+  /** Scraped under this job instead of the scenario's (the scheduler's and controller manager's series). */
+  readonly job?: string;
 }
 
 export interface FamilyInfo {
@@ -43,6 +45,8 @@ export const NO_HISTOGRAM: HistogramHandle = { first: -1, les: [], sum: -1, coun
 
 export interface BuildOptions {
   lazy?: boolean;
+  /** Another scrape job than the API server's (see SeriesInfo.job). */
+  job?: string;
 }
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 64), which client_golang uses for `le` and sample values. */
@@ -72,11 +76,11 @@ export class CatalogueBuilder {
 
   /** A counter slot, or -1 when the family is not exported by this version. Same labels → same slot. */
   counter(family: FamilyName, labels: Labels, opts: BuildOptions & { integer?: boolean } = {}): number {
-    return this.scalar(family, "counter", labels, opts.lazy ?? false, opts.integer ?? true);
+    return this.scalar(family, "counter", labels, opts.lazy ?? false, opts.integer ?? true, opts.job);
   }
 
-  gauge(family: FamilyName, labels: Labels): number {
-    return this.scalar(family, "gauge", labels, false, false);
+  gauge(family: FamilyName, labels: Labels, opts: Pick<BuildOptions, "job"> = {}): number {
+    return this.scalar(family, "gauge", labels, false, false, opts.job);
   }
 
   histogram(family: FamilyName, labels: Labels, les: readonly number[], opts: BuildOptions = {}): HistogramHandle {
@@ -88,8 +92,9 @@ export class CatalogueBuilder {
     const first = this.series.length;
     const count = first + les.length + 2;
     const lazy = opts.lazy ?? false;
+    const job = opts.job ? { job: opts.job } : {};
     const push = (name: string, lbls: Labels, integer: boolean) =>
-      this.series.push({ index: this.series.length, family, name, labels: lbls, cumulative: true, integer, lazy, presenceIndex: count });
+      this.series.push({ index: this.series.length, family, name, labels: lbls, cumulative: true, integer, lazy, presenceIndex: count, ...job });
     for (const le of les) push(`${family}_bucket`, { ...labels, le: formatGoFloat(le) }, true);
     push(`${family}_bucket`, { ...labels, le: "+Inf" }, true);
     push(`${family}_sum`, labels, false);
@@ -99,14 +104,14 @@ export class CatalogueBuilder {
     return handle;
   }
 
-  private scalar(family: FamilyName, kind: "counter" | "gauge", labels: Labels, lazy: boolean, integer: boolean): number {
+  private scalar(family: FamilyName, kind: "counter" | "gauge", labels: Labels, lazy: boolean, integer: boolean, job?: string): number {
     if (!this.exported(family)) return -1;
     this.checkFamily(family, kind, labels);
     const key = `${family}${labelKey(labels)}`;
     const existing = this.byKey.get(key);
     if (existing !== undefined) return existing;
     const index = this.series.length;
-    this.series.push({ index, family, name: family, labels, cumulative: kind === "counter", integer: kind === "counter" && integer, lazy, presenceIndex: index });
+    this.series.push({ index, family, name: family, labels, cumulative: kind === "counter", integer: kind === "counter" && integer, lazy, presenceIndex: index, ...(job ? { job } : {}) });
     this.byKey.set(key, index);
     return index;
   }

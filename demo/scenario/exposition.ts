@@ -33,15 +33,16 @@ const familyGroupsCache = new WeakMap<readonly SeriesInfo[], Map<string, number[
 
 /**
  * One API server's /metrics at time t in the Prometheus text format 0.0.4, with # HELP / # TYPE, as
- * client_golang renders it (Go float formatting, `le` last).
+ * client_golang renders it (Go float formatting, `le` last); with `job`, the series of that job instead (the
+ * scheduler's and controller manager's, which the live exporter serves on their own paths).
  */
-export function renderTextFormat(scenario: Scenario, instance: string, t: number): string {
+export function renderTextFormat(scenario: Scenario, instance: string, t: number, job = scenario.job): string {
   let groups = familyGroupsCache.get(scenario.series);
   if (!groups) familyGroupsCache.set(scenario.series, (groups = seriesByFamily(scenario.series)));
   const values = scenario.valuesAt(instance, t);
   const out: string[] = [];
   for (const [family, indices] of groups) {
-    const present = indices.filter((i) => !Number.isNaN(values[i]));
+    const present = indices.filter((i) => !Number.isNaN(values[i]) && (scenario.series[i].job ?? scenario.job) === job);
     if (present.length === 0) continue;
     const meta = scenario.families.get(family)!;
     out.push(`# HELP ${family} ${escapeHelp(meta.help)}`, `# TYPE ${family} ${meta.type}`);
@@ -102,7 +103,7 @@ export class OpenMetricsWriter {
     this.prefixes = scenario.instances.map((instance) =>
       scenario.series.map((s) => {
         const own = Object.fromEntries(Object.entries(s.labels).map(([k, v]) => (k in targetLabels ? [`exported_${k}`, v] : [k, v])));
-        const labels = Object.fromEntries(Object.entries({ ...own, ...targetLabels, instance, job: scenario.job }).filter(([, v]) => v !== ""));
+        const labels = Object.fromEntries(Object.entries({ ...own, ...targetLabels, instance, job: s.job ?? scenario.job }).filter(([, v]) => v !== ""));
         return `${s.name}${formatLabels(labels)} `;
       }),
     );

@@ -319,8 +319,8 @@ export const FAMILIES = {
     ),
     labelNames: fixed(["name", "type", "operation", "rejected"]),
   },
-  // Added with the incident kinds (incident-model.ts); the default list-storm catalogue never uses them, so
-  // its output is unchanged. Facts from kubernetes/apiserver at tags kubernetes-1.24.0 … 1.35.0.
+  // Added with the incident kinds (incident-model.ts); the list-storm catalogue has gatekeeper's policy denials
+  // (control-plane.ts). Facts from kubernetes/apiserver at tags kubernetes-1.24.0 … 1.35.0.
   apiserver_admission_webhook_request_total: {
     type: "counter",
     lifecycle: { since: 23, stability: ALPHA },
@@ -336,6 +336,42 @@ export const FAMILIES = {
       "Admission webhook rejection count, identified by name and broken out for each admission type (validating or admit) and operation. Additional labels specify an error type (calling_webhook_error or apiserver_internal_error if an error occurred; no_error otherwise) and optionally a non-zero rejection code if the webhook rejects the request with an HTTP status code (honored by the apiserver when the code is greater or equal to 400). Codes greater than 600 are truncated to 600, to keep the metrics cardinality bounded.",
     ),
     labelNames: fixed(["name", "type", "operation", "error_type", "rejection_code"]),
+  },
+  // ---- kube-scheduler and kube-controller-manager: their own scrape jobs (control-plane.ts) ----
+  // Not in metrics.md (which covers kube-apiserver): from kubernetes/kubernetes pkg/scheduler/metrics and
+  // client-go's workqueue metrics. The scheduler's two were promoted to STABLE in 1.26 (as recalled; the
+  // HELP prefix is all that depends on it).
+  scheduler_pending_pods: {
+    type: "gauge",
+    lifecycle: { since: 15, stability: [[0, "ALPHA"], [26, "STABLE"]] },
+    help: text(
+      "Number of pending pods, by the queue type. 'active' means number of pods in activeQ; 'backoff' means number of pods in backoffQ; 'unschedulable' means number of pods in unschedulablePods that the scheduler attempted to schedule and failed; 'gated' is the number of unschedulable pods that the scheduler never attempted to schedule because they are gated.",
+    ),
+    labelNames: fixed(["queue"]),
+  },
+  scheduler_schedule_attempts_total: {
+    type: "counter",
+    lifecycle: { since: 15, stability: [[0, "ALPHA"], [26, "STABLE"]] },
+    help: text("Number of attempts to schedule pods, by the result. 'unschedulable' means a pod could not be scheduled, while 'error' means an internal scheduler problem."),
+    labelNames: fixed(["result", "profile"]),
+  },
+  workqueue_depth: {
+    type: "gauge",
+    lifecycle: { since: 14, stability: ALPHA },
+    help: text("Current depth of workqueue"),
+    labelNames: fixed(["name"]),
+  },
+  workqueue_adds_total: {
+    type: "counter",
+    lifecycle: { since: 14, stability: ALPHA },
+    help: text("Total number of adds handled by workqueue"),
+    labelNames: fixed(["name"]),
+  },
+  workqueue_queue_duration_seconds: {
+    type: "histogram",
+    lifecycle: { since: 14, stability: ALPHA },
+    help: text("How long in seconds an item stays in workqueue before being requested."),
+    labelNames: fixed(["name"]),
   },
   aggregator_unavailable_apiservice: {
     type: "gauge",

@@ -61,6 +61,7 @@ import {
   type ModelConfig,
 } from "./model";
 import { Noise, hashString } from "./noise";
+import { buildControlPlane, writeControlPlane, type ControlPlaneHandles } from "./control-plane";
 import { asymmetricShare, buildIncidentTimeline, evenShare, type Timeline } from "./timeline";
 import { versionProfile, type VersionProfile } from "./versions";
 
@@ -75,10 +76,6 @@ const BORROW_HEADROOM = 1.25;
 const MAX_UTILIZATION = 0.985;
 /** A WATCH's initial phase (APF counts it as executing). */
 const WATCH_INIT: LatencySpec = { median: 0.0015, sigma: 0.8, loadFactor: 1 };
-const ETCD_ENDPOINTS = ["https://10.0.201.11:2379", "https://10.0.202.12:2379", "https://10.0.203.13:2379"];
-const STORAGE_CLUSTER_ID = "etcd-0";
-/** etcd's database size on a healthy cluster of this size. */
-const DB_SIZE_BYTES = 2.2e9;
 const GATEKEEPER = "validation.gatekeeper.sh";
 /** Writes in kube-system and kube-node-lease, exempt from gatekeeper (its namespaceSelector). */
 const GATEKEEPER_EXEMPT = new Set(["kubelet-lease-update", "leader-election-update", "apiserver-identity-lease"]);
@@ -376,8 +373,9 @@ export class IncidentModel implements StepModel {
     threads: number;
     apiservices: Array<{ name: string; slot: number }>;
     deprecatedApi: number;
-    dbSize: Array<{ slot: number; endpoint: number }>;
   };
+  /** etcd's size, gatekeeper's denials, the scheduler and the controller manager (control-plane.ts). */
+  private readonly controlPlane: ControlPlaneHandles;
   private readonly processStartBefore: number[];
   private readonly restartOf: Map<number, number>;
 
@@ -400,6 +398,7 @@ export class IncidentModel implements StepModel {
     this.buildWatches(b, specs);
     this.buildStored(b);
     this.misc = this.buildMisc(b);
+    this.controlPlane = buildControlPlane(b, this.profile);
 
     this.series = b.series;
     this.families = b.families;
@@ -667,12 +666,6 @@ export class IncidentModel implements StepModel {
     const exec = requestLabels("CONNECT", RESOURCES.pods, "exec", "resource");
     const { dry_run: _dryRun, ...execLabels } = exec;
     const deprecated = deprecatedApiFor(this.profile.minor);
-    const dbSize: Array<{ slot: number; endpoint: number }> = [];
-    ETCD_ENDPOINTS.forEach((endpoint, i) => {
-      dbSize.push({ slot: b.gauge("etcd_db_total_size_in_bytes", { endpoint }), endpoint: i });
-      dbSize.push({ slot: b.gauge("apiserver_storage_db_total_size_in_bytes", { endpoint }), endpoint: i });
-    });
-    dbSize.push({ slot: b.gauge("apiserver_storage_size_bytes", this.profile.minor >= 30 ? { storage_cluster_id: STORAGE_CLUSTER_ID } : { cluster: STORAGE_CLUSTER_ID }), endpoint: 0 });
     return {
       inflightReadOnly: b.gauge("apiserver_current_inflight_requests", { request_kind: "readOnly" }),
       inflightMutating: b.gauge("apiserver_current_inflight_requests", { request_kind: "mutating" }),
@@ -686,7 +679,6 @@ export class IncidentModel implements StepModel {
       threads: b.gauge("go_threads", {}),
       apiservices: APISERVICES.map((name) => ({ name, slot: b.gauge("aggregator_unavailable_apiservice", { name }) })),
       deprecatedApi: b.gauge("apiserver_requested_deprecated_apis", { ...deprecated }),
-      dbSize: dbSize.filter((d) => d.slot >= 0),
     };
   }
 
@@ -838,8 +830,10 @@ export class IncidentModel implements StepModel {
     const requestsPerSecond = arrivals / c.dt + watches / WATCH_MEAN_LIFETIME_SECONDS;
     this.computeProcess(c, out, requestsPerSecond, watches, executingTotal, listObjects / c.dt, eventsPerSecond);
     this.computeStoredObjects(c, out);
-    this.computeStorageSize(c, out);
     this.computeAggregator(c, out);
+    // The scheduler's flows are workload-high: apf-saturation throttles its binds; elsewhere, the server's CPU.
+    const stress = this.kind === "apf-saturation" ? c.intensity : Math.max(c.load, c.overload);
+    writeControlPlane(this.controlPlane, { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress }, this.noise, out, this.dbSizeBase(c));
     const sessions = Math.max(0, Math.round(OPEN_EXEC_SESSIONS * c.share * 3 + this.noise.gaussian(hashString("exec"), c.n, c.salt)));
     set(out, this.misc.execSessions, sessions);
   }
@@ -1164,18 +1158,11 @@ export class IncidentModel implements StepModel {
     }
   }
 
-  /** etcd's database file: steady, except etcd-slow's bloated database, defragmented (member by member) at the fix. */
-  private computeStorageSize(c: Ctx, out: Float64Array): void {
-    const tl = this.timeline;
-    for (const d of this.misc.dbSize) {
-      let size = DB_SIZE_BYTES * (1 + 0.02 * Math.sin((2 * Math.PI * c.t) / 86400 + d.endpoint));
-      if (this.kind === "etcd-slow") {
-        const defragAt = (tl.incidentEnd ?? Infinity) + 40 * d.endpoint;
-        size = c.t < defragAt ? ETCD_SLOW.dbSizeBeforeBytes * (1 + 0.004 * d.endpoint) : ETCD_SLOW.dbSizeAfterBytes * (1 + 0.004 * d.endpoint);
-      }
-      const page = 4096;
-      set(out, d.slot, Math.round((size * (1 + 0.0005 * this.noise.gaussian(hashString("dbsize"), Math.floor(c.t / 300), d.endpoint))) / page) * page);
-    }
+  /** etcd's database file: steady (null), except etcd-slow's bloated database, defragmented (member by member) at the fix. */
+  private dbSizeBase(c: Ctx): ((endpoint: number) => number) | undefined {
+    if (this.kind !== "etcd-slow") return undefined;
+    const fixedAt = this.timeline.incidentEnd ?? Infinity;
+    return (endpoint) => (c.t < fixedAt + 40 * endpoint ? ETCD_SLOW.dbSizeBeforeBytes : ETCD_SLOW.dbSizeAfterBytes) * (1 + 0.004 * endpoint);
   }
 
   private computeAggregator(c: Ctx, out: Float64Array): void {

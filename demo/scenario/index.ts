@@ -21,6 +21,7 @@ export { STORM, RESTART, PRIORITY_LEVELS, FLOW_SCHEMAS, FLAPPING_APISERVICE, WEB
 export type { SeriesInfo, FamilyInfo } from "./catalogue";
 export type { Timeline } from "./timeline";
 export { formatGoFloat } from "./catalogue";
+export { COMPONENT_METRICS_PATHS, SCHEDULER_JOB, CONTROLLER_MANAGER_JOB } from "./control-plane";
 export {
   INCIDENT_KINDS,
   DEFAULT_INCIDENT,
@@ -78,9 +79,10 @@ export interface Scenario {
   /**
    * Everything one API server's /metrics shows at unix time t (any t ≥ start, also after end, also off the
    * 30 s grid: counters interpolate linearly inside a step, gauges hold). Efficient for increasing t;
-   * earlier t are answered exactly too (replayed from a checkpoint).
+   * earlier t are answered exactly too (replayed from a checkpoint). `job`: another scrape job's series
+   * instead (SCHEDULER_JOB, CONTROLLER_MANAGER_JOB: served by the first instance's target).
    */
-  scrape(instance: string, t: number): Sample[];
+  scrape(instance: string, t: number, job?: string): Sample[];
   /**
    * Low-level, allocation-free form of `scrape` for bulk writers: every series this scenario can expose
    * (same list for every instance) …
@@ -90,6 +92,7 @@ export interface Scenario {
   valuesAt(instance: string, t: number): Float64Array;
 }
 
+/** The API servers' scrape job (the scheduler's and controller manager's: SCHEDULER_JOB, CONTROLLER_MANAGER_JOB). */
 export const JOB = "apiserver";
 
 /** The default `end`: the last 30 s grid point at least 30 s in the past (backfilled data must end before now). */
@@ -137,12 +140,12 @@ export function createScenario(opts: ScenarioOptions): Scenario {
     families: model.families,
     series: model.series,
     valuesAt,
-    scrape(instance, t) {
+    scrape(instance, t, job = JOB) {
       const values = valuesAt(instance, t);
       const samples: Sample[] = [];
       for (const s of model.series) {
         const v = values[s.index];
-        if (!Number.isNaN(v)) samples.push({ name: s.name, labels: { ...s.labels }, value: v });
+        if (!Number.isNaN(v) && (s.job ?? JOB) === job) samples.push({ name: s.name, labels: { ...s.labels }, value: v });
       }
       return samples;
     },

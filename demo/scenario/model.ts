@@ -43,6 +43,7 @@ import {
 import { CatalogueBuilder, NO_HISTOGRAM, type FamilyInfo, type HistogramHandle, type Labels, type SeriesInfo } from "./catalogue";
 import { clippedNormal, lognormal, mixture, pointMass, type Dist } from "./distributions";
 import { Noise, hashString } from "./noise";
+import { buildControlPlane, writeControlPlane, type ControlPlaneHandles } from "./control-plane";
 import { buildTimeline, clientShare, fixProgress, roleOf, stormIntensity, type Role, type Timeline } from "./timeline";
 import { versionProfile, type K8sVersion, type VersionProfile } from "./versions";
 import type { StepModel } from "./engine";
@@ -274,6 +275,8 @@ export class ScenarioModel implements StepModel {
     apiservices: Array<{ name: string; slot: number }>;
     deprecatedApi: number;
   };
+  /** etcd's size, gatekeeper's denials, the scheduler and the controller manager (control-plane.ts). */
+  private readonly controlPlane: ControlPlaneHandles;
   private readonly processStartBefore: number[];
 
   constructor(readonly config: ModelConfig) {
@@ -290,6 +293,7 @@ export class ScenarioModel implements StepModel {
     this.buildWatches(b);
     this.buildStored(b);
     this.misc = this.buildMisc(b);
+    this.controlPlane = buildControlPlane(b, this.profile);
 
     this.series = b.series;
     this.families = b.families;
@@ -599,6 +603,7 @@ export class ScenarioModel implements StepModel {
     this.computeProcess(c, out, requestsPerSecond, watches, readOnly + mutating);
     this.computeStoredObjects(c, out);
     this.computeAggregator(c, out);
+    writeControlPlane(this.controlPlane, { instance: c.instance, t: c.t, dt: c.dt, n: c.n, uptime: c.uptime, stress: c.storm * c.profile.load }, this.noise, out);
     const sessions = Math.max(0, Math.round(OPEN_EXEC_SESSIONS * c.share * 3 + this.noise.gaussian(hashString("exec"), c.n, c.salt)));
     set(out, this.misc.execSessions, sessions);
   }

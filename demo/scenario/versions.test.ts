@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { K8S_VERSIONS, createScenario, defaultEnd, parseTextFormat, familyOf, type K8sVersion, type Scenario } from "./index";
+import { CONTROLLER_MANAGER_JOB, JOB, K8S_VERSIONS, SCHEDULER_JOB, createScenario, defaultEnd, parseTextFormat, familyOf, type K8sVersion, type Scenario } from "./index";
 
 const END = defaultEnd(Date.UTC(2026, 10, 23, 12, 0, 0) / 1000);
 const minor = (v: string) => Number(v.split(".")[1]);
@@ -59,6 +59,17 @@ function expectedLabels(version: K8sVersion): Record<string, string[]> {
     process_start_time_seconds: [],
     go_goroutines: [],
     go_threads: [],
+    // etcd's database size: per endpoint up to 1.28's deprecated name, then per storage cluster (metrics.md §3.3).
+    etcd_db_total_size_in_bytes: ["endpoint"],
+    apiserver_storage_db_total_size_in_bytes: ["endpoint"],
+    apiserver_storage_size_bytes: m >= 30 ? ["storage_cluster_id"] : ["cluster"],
+    apiserver_admission_webhook_rejection_count: ["name", "type", "operation", "error_type", "rejection_code"],
+    // The scheduler's and controller manager's own jobs.
+    scheduler_pending_pods: ["queue"],
+    scheduler_schedule_attempts_total: ["result", "profile"],
+    workqueue_depth: ["name"],
+    workqueue_adds_total: ["name"],
+    workqueue_queue_duration_seconds: ["name"],
   };
 }
 
@@ -92,8 +103,18 @@ function expectedPresence(version: K8sVersion, showHidden?: string): { present: 
     "process_cpu_seconds_total",
     "process_start_time_seconds",
     "go_goroutines",
+    "apiserver_admission_webhook_rejection_count",
+    "scheduler_pending_pods",
+    "scheduler_schedule_attempts_total",
+    "workqueue_depth",
+    "workqueue_adds_total",
+    "workqueue_queue_duration_seconds",
   ];
   const absent: string[] = [];
+  (m <= 25 ? present : absent).push("etcd_db_total_size_in_bytes");
+  // Deprecated in 1.28 (ALPHA): hidden from 1.29, shown again by --show-hidden-metrics-for-version.
+  (m >= 26 && (m <= 28 || showHidden) ? present : absent).push("apiserver_storage_db_total_size_in_bytes");
+  (m >= 28 ? present : absent).push("apiserver_storage_size_bytes");
   (m >= 26 ? present : absent).push(...seats);
   (m >= 28 ? present : absent).push("apiserver_flowcontrol_current_executing_seats");
   (m >= 25 ? present : absent).push("apiserver_flowcontrol_priority_level_seat_utilization");
@@ -123,14 +144,20 @@ function expectedLe(version: K8sVersion): Record<string, string[]> {
     apiserver_flowcontrol_request_queue_length_after_enqueue: ["0", "10", "25", "50", "100", "250", "500", "1000", "+Inf"],
     apiserver_flowcontrol_priority_level_seat_utilization: ["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "0.95", "0.99", "1", "+Inf"],
     apiserver_response_sizes: ["1000", "10000", "100000", "1e+06", "1e+07", "1e+08", "1e+09", "+Inf"],
+    // client-go's ExponentialBuckets(10e-9, 10, 10).
+    workqueue_queue_duration_seconds: ["1e-08", "1e-07", "1e-06", "9.999999999999999e-06", "9.999999999999999e-05", "0.001", "0.01", "0.1", "1", "10", "+Inf"],
     apiserver_admission_webhook_admission_duration_seconds: m >= 27 ? ["0.005", "0.025", "0.1", "0.5", "1", "2.5", "10", "25", "+Inf"] : ["0.005", "0.025", "0.1", "0.5", "1", "2.5", "+Inf"],
   };
 }
 
-/** Every sample any instance shows at a few moments covering quiet, storm and recovery (lazy series included). */
+/**
+ * Every sample any instance shows at a few moments covering quiet, storm and recovery (lazy series included),
+ * the scheduler's and controller manager's jobs included.
+ */
 function allSamples(scenario: Scenario) {
   const { stormStart, stormEnd, end } = scenario.timeline;
-  return scenario.instances.flatMap((i) => [stormStart - 600, stormStart + 1800, stormEnd - 300, end].flatMap((t) => scenario.scrape(i, t)));
+  const jobs = [JOB, SCHEDULER_JOB, CONTROLLER_MANAGER_JOB];
+  return scenario.instances.flatMap((i) => [stormStart - 600, stormStart + 1800, stormEnd - 300, end].flatMap((t) => jobs.flatMap((job) => scenario.scrape(i, t, job))));
 }
 
 const CASES: Array<[K8sVersion, string | undefined]> = [...K8S_VERSIONS.map((v) => [v, undefined] as [K8sVersion, undefined]), ["1.24", "1.23"], ["1.35", "1.34"]];

@@ -21,6 +21,11 @@ const WEBHOOK_DURATION_1_27 = [0.005, 0.025, 0.1, 0.5, 1.0, 2.5, 10, 25];
 const RESPONSE_SIZES = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 const QUEUE_LENGTH = [0, 10, 25, 50, 100, 250, 500, 1000];
 const SEAT_UTILIZATION = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1];
+/**
+ * client-go `workqueue_queue_duration_seconds`: ExponentialBuckets(10e-9, 10, 10), 10 ns … 10 s, multiplied out
+ * as Go does (so two bounds print as 9.999999999999999e-06 and …e-05, as in the real scrape).
+ */
+const WORKQUEUE_DURATION = Array.from({ length: 10 }, (_, i) => i).reduce<number[]>((b, i) => [...b, i === 0 ? 10e-9 : b[i - 1]! * 10], []);
 
 export interface BucketSets {
   requestDuration: readonly number[];
@@ -30,6 +35,7 @@ export interface BucketSets {
   responseSizes: readonly number[];
   queueLength: readonly number[];
   seatUtilization: readonly number[];
+  workqueueDuration: readonly number[];
 }
 
 /** How `etcd_request_duration_seconds` names the object type (metrics.md §3.3). */
@@ -92,6 +98,7 @@ export function versionProfile(version: K8sVersion, showHiddenMetricsForVersion?
       responseSizes: RESPONSE_SIZES,
       queueLength: QUEUE_LENGTH,
       seatUtilization: SEAT_UTILIZATION,
+      workqueueDuration: WORKQUEUE_DURATION,
     },
     etcdTypeStyle: minor >= 34 ? "groupAndResource" : minor >= 26 ? "groupResource" : "goType",
     storageLabelsByGroup: minor >= 34,

@@ -15,8 +15,10 @@ function byId(id: string): PanelDef {
 }
 
 describe("panel catalogue", () => {
-  it("has the thirty panels of panels.md, numbered 1..30, in row order", () => {
-    expect(PANELS.map((p) => p.number)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  it("has the thirty panels of panels.md (1..30, in order) and the EKS console's seven (31..37), in row order", () => {
+    expect(PANELS).toHaveLength(37);
+    expect(PANELS.map((p) => p.number).filter((n) => n <= 30)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(PANELS.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 37 }, (_, i) => i + 1));
     const rowOrder = ROWS.map((r) => r.id);
     const seen = PANELS.map((p) => rowOrder.indexOf(p.row));
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
@@ -124,6 +126,40 @@ describe("panel catalogue", () => {
     for (const p of PANELS) {
       for (const text of [p.title, p.explanation, p.hint, p.absentReason, p.emptyMessage]) expect(text.length, p.id).toBeGreaterThan(5);
     }
+  });
+  it("the EKS console's signals: the metric names per version, and the limits they draw", () => {
+    const names = (panelId: string) =>
+      Object.fromEntries(byId(panelId).queries.map((q) => [q.id, q.variants.map((v) => templateMetricNames(v.expr).sort())]));
+    expect(names("etcd-db-size")).toEqual({ size: [["apiserver_storage_size_bytes"], ["apiserver_storage_db_total_size_in_bytes"], ["etcd_db_total_size_in_bytes"]] });
+    expect(names("webhook-rejections")).toEqual({ rejected: [["apiserver_admission_webhook_rejection_count"]] });
+    expect(names("apf-control-plane-seats")).toEqual({
+      "in-use": [["apiserver_flowcontrol_current_executing_seats"], ["apiserver_flowcontrol_request_concurrency_in_use"]],
+      configured: [["apiserver_flowcontrol_nominal_limit_seats"], ["apiserver_flowcontrol_request_concurrency_limit"]],
+    });
+    // Seats on the whole control plane leave the exempt level (limit 0, never queued) out.
+    for (const q of byId("apf-control-plane-seats").queries) for (const v of q.variants) expect(v.expr).toContain('priority_level!="exempt"');
+    const limitsOf = (id: string) => {
+      const p = byId(id);
+      return p.chart === "timeseries" ? p.options.limits?.map((l) => l.limit) : undefined;
+    };
+    expect(limitsOf("etcd-db-size")).toEqual(["etcdQuotaBytes"]);
+    expect(limitsOf("apf-control-plane-seats")).toEqual(["tierSeats"]);
+  });
+  it("the scheduler and controller-manager row reads its components' own jobs, and says how to scrape them", () => {
+    const row = PANELS.filter((p) => p.row === "scheduling");
+    expect(row.map((p) => [p.id, p.component])).toEqual([
+      ["scheduler-pending", "scheduler"],
+      ["scheduler-attempts", "scheduler"],
+      ["kcm-workqueue-depth", "controller-manager"],
+      ["kcm-workqueue-latency", "controller-manager"],
+    ]);
+    expect(PANELS.filter((p) => p.component).map((p) => p.id)).toEqual(row.map((p) => p.id));
+    for (const p of row) expect(p.absentReason).toMatch(p.component === "scheduler" ? /\/v1\/ksh\/container\/metrics/ : /\/v1\/kcm\/container\/metrics/);
+    const metricsOf = (id: string) => byId(id).queries.flatMap((q) => q.variants.flatMap((v) => templateMetricNames(v.expr)));
+    expect(metricsOf("scheduler-pending")).toEqual(["scheduler_pending_pods"]);
+    expect(metricsOf("scheduler-attempts")).toEqual(["scheduler_schedule_attempts_total"]);
+    expect(metricsOf("kcm-workqueue-depth")).toEqual(["workqueue_depth"]);
+    expect(metricsOf("kcm-workqueue-latency")).toEqual(["workqueue_queue_duration_seconds_bucket"]);
   });
   it("ranked tables name queries that exist", () => {
     for (const p of PANELS) {

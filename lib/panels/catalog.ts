@@ -1,10 +1,12 @@
-// The thirty panels of ../shared/reference/panels.md, in the order an SRE reads them mid-incident.
+// The thirty panels of ../shared/reference/panels.md (numbers 1–30), and the EKS console's signals apiscope
+// adds to them (31–37: seats against a Provisioned Control Plane tier, etcd database size against its quota,
+// webhook rejections, the scheduler and the controller manager), in the order an SRE reads them mid-incident.
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
 import { counterQuery, histogramQuery, NON_STREAMING } from "./histograms";
 import type { ClusterLimitRef } from "./kinds";
-import type { PanelDef, PanelQuery, QueryVariant } from "./types";
+import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "./types";
 
 const API_LATENCY = "apiserver_request_duration_seconds";
 const ETCD_LATENCY = "etcd_request_duration_seconds";
@@ -31,7 +33,22 @@ export const LAZY_METRICS: ReadonlySet<string> = new Set([
   "apiserver_admission_webhook_admission_duration_seconds_bucket",
   "apiserver_requested_deprecated_apis",
   "aggregator_unavailable_apiservice",
+  "apiserver_admission_webhook_rejection_count",
 ]);
+
+/**
+ * How a component's job is recognised (lib/server/capabilities.ts): a job other than the API server's that
+ * exposes this metric. The API server has work queues of its own, so `workqueue_depth` alone would not do.
+ */
+export const COMPONENT_EVIDENCE: Readonly<Record<ComponentId, string>> = {
+  scheduler: "scheduler_schedule_attempts_total",
+  "controller-manager": "workqueue_depth",
+};
+
+/** The one-line "how to scrape these" of a component's panels, where its job is not scraped. */
+function notScraped(component: string, path: "ksh" | "kcm"): string {
+  return `The ${component}'s metrics are not scraped: add a scrape job for it (on EKS, /apis/metrics.eks.amazonaws.com/v1/${path}/container/metrics through the API server, see the README's "Scheduler and controller-manager metrics").`;
+}
 
 /** p-quantile per API server, then the worst server: one hot server must not be averaged away. */
 function worstServerQuantile(q: number, bucket: string, selector = "", by: string[] = []): string {
@@ -419,6 +436,42 @@ export const PANELS: PanelDef[] = [
     emptyMessage: "No priority levels reported.",
   },
   {
+    id: "apf-control-plane-seats",
+    number: 31,
+    row: "apf",
+    title: "Seats in use, whole control plane",
+    explanation: "Execution seats held on all API servers together (exempt excluded), against the seats configured and, on EKS Provisioned Control Plane, the tier's ceiling.",
+    hint: "Near the tier's ceiling: requests queue and get 429 however the levels share the seats; find the top flow, or move up a tier.",
+    unit: "count",
+    chart: "timeseries",
+    options: { limits: [{ limit: "tierSeats", label: "tier ceiling", tone: "warn" }] },
+    queries: [
+      {
+        id: "in-use",
+        legend: "seats in use (peak)",
+        // max_over_time: at coarse steps a plain gauge read would skip the bursts that hit the ceiling.
+        variants: [
+          { expr: `sum(max_over_time(apiserver_flowcontrol_current_executing_seats{priority_level!="exempt"}[$__rate_interval]))` },
+          {
+            expr: `sum(max_over_time(apiserver_flowcontrol_request_concurrency_in_use{priority_level!="exempt"}[$__rate_interval]))`,
+            note: "Using apiserver_flowcontrol_request_concurrency_in_use (before 1.28).",
+          },
+        ],
+      },
+      {
+        id: "configured",
+        legend: "configured (nominal seats, all servers)",
+        dashed: true,
+        variants: [
+          { expr: `sum(apiserver_flowcontrol_nominal_limit_seats{priority_level!="exempt"})` },
+          { expr: `sum(apiserver_flowcontrol_request_concurrency_limit{priority_level!="exempt"})` },
+        ],
+      },
+    ],
+    absentReason: "No APF seat metric is scraped (current_executing_seats from 1.28, request_concurrency_in_use before 1.32): APF is disabled or dropped by the scrape.",
+    emptyMessage: "No priority level executed requests in this range.",
+  },
+  {
     id: "apf-inqueue",
     number: 16,
     row: "apf",
@@ -726,6 +779,26 @@ absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     emptyMessage: "No admission webhook calls in this range.",
   },
   {
+    id: "webhook-rejections",
+    number: 33,
+    row: "context",
+    title: "Admission webhook rejections",
+    explanation: "Requests admission webhooks turned down per second, by webhook and why: a policy's denial (its HTTP code) or a failed call.",
+    hint: "calling_webhook_error: the webhook is down or timing out and its failurePolicy is Fail; a denial code: a policy rejects the writes.",
+    unit: "perSecond",
+    chart: "timeseries",
+    options: { maxSeries: 8 },
+    queries: [
+      {
+        id: "rejected",
+        legend: "{{name}} · {{error_type}} {{rejection_code}}",
+        variants: [{ expr: "sum by (name, type, error_type, rejection_code) (rate(apiserver_admission_webhook_rejection_count[$__rate_interval]))" }],
+      },
+    ],
+    absentReason: "apiserver_admission_webhook_rejection_count is not scraped for this job.",
+    emptyMessage: "No admission webhook rejected a request in this range.",
+  },
+  {
     id: "stored-objects",
     number: 28,
     row: "context",
@@ -742,6 +815,32 @@ absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     ]),
     absentReason: "No object-count metric is scraped (apiserver_resource_objects 1.34+, apiserver_storage_objects 1.21+).",
     emptyMessage: "No object counts in this range.",
+  },
+  {
+    id: "etcd-db-size",
+    number: 32,
+    row: "context",
+    title: "etcd database size",
+    explanation: "The size of etcd's database file as the API servers report it, against the cluster's quota (EKS: 8 GiB).",
+    hint: "At the quota etcd raises NOSPACE and refuses every write: delete what piles up (events, old ReplicaSets, CRs) and compact; defragment after.",
+    unit: "bytes",
+    chart: "timeseries",
+    options: { limits: [{ limit: "etcdQuotaBytes", label: "quota" }] },
+    queries: [
+      {
+        id: "size",
+        legend: "etcd {{endpoint}}{{storage_cluster_id}}",
+        // Every API server reports the same database: the largest report per etcd endpoint (storage cluster).
+        variants: [
+          { expr: "max by (endpoint, storage_cluster_id) (apiserver_storage_size_bytes)" },
+          { expr: "max by (endpoint) (apiserver_storage_db_total_size_in_bytes)", note: "Using apiserver_storage_db_total_size_in_bytes (Kubernetes 1.26–1.28)." },
+          { expr: "max by (endpoint) (etcd_db_total_size_in_bytes)", note: "Using etcd_db_total_size_in_bytes (Kubernetes ≤ 1.25)." },
+        ],
+      },
+    ],
+    absentReason:
+      "No etcd database size is scraped (apiserver_storage_size_bytes 1.28+, apiserver_storage_db_total_size_in_bytes 1.26–1.28, etcd_db_total_size_in_bytes ≤ 1.25); kube-prometheus drops the 1.26 name.",
+    emptyMessage: "No database size reported in this range.",
   },
   {
     id: "process",
@@ -786,6 +885,74 @@ absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     ],
     absentReason: "Neither aggregator_unavailable_apiservice nor apiserver_requested_deprecated_apis is scraped.",
     emptyMessage: "All APIServices available and no deprecated API called in this range.",
+  },
+
+  // ── Row 8: Scheduler and controller manager (their own scrape jobs) ─────────────────────────
+  {
+    id: "scheduler-pending",
+    number: 34,
+    row: "scheduling",
+    component: "scheduler",
+    title: "Pending pods by scheduler queue",
+    explanation: "Pods waiting to be scheduled: active (about to be tried), backoff (retrying after a failure), unschedulable (no node fits), gated (scheduling gates).",
+    hint: "Unschedulable growing: no node fits (resources, taints, affinity), so check the autoscaler; active growing: the scheduler cannot keep up.",
+    unit: "count",
+    chart: "timeseries",
+    options: {},
+    queries: [{ id: "pending", legend: "{{queue}}", variants: [{ expr: "max by (queue) (max_over_time(scheduler_pending_pods[$__rate_interval]))" }] }],
+    absentReason: notScraped("scheduler", "ksh"),
+    emptyMessage: "No pending-pod counts in this range.",
+  },
+  {
+    id: "scheduler-attempts",
+    number: 35,
+    row: "scheduling",
+    component: "scheduler",
+    title: "Scheduling attempts by result",
+    explanation: "Attempts to schedule a pod per second: scheduled, unschedulable (no node fits) or error (the scheduler failed, often on the API server).",
+    hint: "Errors with API-server trouble: the scheduler's binds and status updates fail (its flows are workload-high); unschedulable: capacity.",
+    unit: "perSecond",
+    chart: "timeseries",
+    options: {},
+    queries: [{ id: "attempts", legend: "{{result}}", variants: [{ expr: "sum by (result) (rate(scheduler_schedule_attempts_total[$__rate_interval]))" }] }],
+    absentReason: notScraped("scheduler", "ksh"),
+    emptyMessage: "No scheduling attempts in this range.",
+  },
+  {
+    id: "kcm-workqueue-depth",
+    number: 36,
+    row: "scheduling",
+    component: "controller-manager",
+    title: "Controller work queues: depth",
+    explanation: "Items waiting in the controller manager's work queues, the deepest queues first.",
+    hint: "A queue that keeps growing: its controller falls behind, often because its API calls are throttled (429) or slow.",
+    unit: "count",
+    chart: "timeseries",
+    options: { maxSeries: 8 },
+    queries: [{ id: "depth", legend: "{{name}}", variants: [{ expr: "max by (name) (max_over_time(workqueue_depth[$__rate_interval]))" }] }],
+    absentReason: notScraped("controller manager", "kcm"),
+    emptyMessage: "No work-queue depth in this range.",
+  },
+  {
+    id: "kcm-workqueue-latency",
+    number: 37,
+    row: "scheduling",
+    component: "controller-manager",
+    title: "Controller work queues: wait p99",
+    explanation: "How long items waited in each work queue before a worker picked them up, p99.",
+    hint: "Seconds of wait: changes reach the cluster late (endpoints, ReplicaSets, garbage collection); find why the controller is slow.",
+    unit: "seconds",
+    chart: "timeseries",
+    options: { maxSeries: 8 },
+    queries: [
+      {
+        id: "p99",
+        legend: "{{name}}",
+        variants: [{ expr: "histogram_quantile(0.99, sum by (le, name) (rate(workqueue_queue_duration_seconds_bucket[$__rate_interval]))) > 0" }],
+      },
+    ],
+    absentReason: notScraped("controller manager", "kcm"),
+    emptyMessage: "No item waited in a work queue in this range.",
   },
 ];
 

@@ -3,8 +3,11 @@
 // components/charts/registry.tsx, keyed by the same names; TypeScript refuses a kind that has no
 // component, or a panel whose options do not fit its kind.
 
-/** A limit that comes from the cluster's configuration, not from a metric. */
-export type ClusterLimitId = "inflightReadOnly" | "inflightMutating";
+/**
+ * A limit that comes from the cluster's configuration, not from a metric: the in-flight limits, the etcd
+ * database quota, and the seat ceiling of an EKS Provisioned Control Plane tier (lib/server/config.ts).
+ */
+export type ClusterLimitId = "inflightReadOnly" | "inflightMutating" | "etcdQuotaBytes" | "tierSeats";
 
 /**
  * A configured limit drawn with a panel: as a reference line on charts, and as the denominator of a stat
@@ -13,7 +16,7 @@ export type ClusterLimitId = "inflightReadOnly" | "inflightMutating";
  */
 export interface ClusterLimitRef {
   limit: ClusterLimitId;
-  /** Shown before the value: "read-only limit 400". */
+  /** Shown before the value (in the panel's unit): "read-only limit 400", "quota 8 GiB". */
   label: string;
   match?: { labels: string[]; value: string };
   /** Theme colour of the line. */

@@ -14,9 +14,17 @@ export const ROWS = [
   { id: "apf", title: "API Priority and Fairness" },
   { id: "latency", title: "Where is the latency?" },
   { id: "context", title: "Context" },
+  { id: "scheduling", title: "Scheduler and controller manager" },
 ] as const;
 
 export type RowId = (typeof ROWS)[number]["id"];
+
+/**
+ * A control-plane component whose metrics come from another scrape job than the API server's (EKS:
+ * /apis/metrics.eks.amazonaws.com/v1/ksh/container/metrics and …/kcm/container/metrics). Its job is found by
+ * the metrics it exposes (lib/server/capabilities.ts), never by its name.
+ */
+export type ComponentId = "scheduler" | "controller-manager";
 
 /**
  * One way to compute a query. Variants are tried in order; the first whose metrics (read from the
@@ -130,6 +138,11 @@ interface PanelCommon {
   emptyMessage: string;
   /** Wide panels take the whole row. */
   wide?: boolean;
+  /**
+   * Read from this component's job instead of the API server's (without the instance filter: its targets
+   * are not API servers). Absent, with `absentReason` saying how to scrape it, when no job exposes it.
+   */
+  component?: ComponentId;
 }
 
 /** A panel of one chart kind, with that kind's options. */

@@ -5,8 +5,8 @@
 import "server-only";
 import type { Labels, PrometheusApi } from "./datasource/types";
 import { formatMatcher, type LabelMatcher } from "./promql";
-import { LAZY_METRICS, PANELS } from "../panels/catalog";
-import type { PanelQuery, QueryVariant } from "../panels/types";
+import { COMPONENT_EVIDENCE, LAZY_METRICS, PANELS } from "../panels/catalog";
+import type { ComponentId, PanelQuery, QueryVariant } from "../panels/types";
 import { templateMetricNames } from "./template";
 
 /** Job names kube-apiserver gets from common installers, most common first. */
@@ -145,4 +145,35 @@ export function variantApplies(variant: QueryVariant, caps: Capabilities): boole
 /** The first variant that works on this cluster, or null when the panel's metric is absent here. */
 export function pickVariant(query: PanelQuery, caps: Capabilities): QueryVariant | null {
   return query.variants.find((v) => variantApplies(v, caps)) ?? null;
+}
+
+// ── Other components' jobs: the scheduler and the controller manager ─────────────────────────────────
+// Their metrics come from scrape jobs of their own (EKS: the ksh and kcm endpoints of
+// metrics.eks.amazonaws.com), named however the scrape config names them: a component's job is a job,
+// other than the API server's, that exposes the component's evidence metric (catalog.ts COMPONENT_EVIDENCE).
+
+export interface ComponentTarget {
+  job: string;
+  /** The metric names of that job: enough to pick the variants of the component's panels. */
+  caps: Capabilities;
+}
+
+/** The job that exposes `component`'s metrics (the first by name if several do), or null when none does. */
+export function discoverComponent(
+  cacheKey: string,
+  api: PrometheusApi,
+  base: LabelMatcher[],
+  component: ComponentId,
+  apiserverJobs: readonly string[],
+  start: number,
+  end: number,
+): Promise<ComponentTarget | null> {
+  return cached(`component|${component}|${cacheKey}`, async () => {
+    const match = [selector([...base, { name: "__name__", op: "=", value: COMPONENT_EVIDENCE[component] }])];
+    const jobs = [...(await api.labelValues({ name: "job", match, start, end }))].filter((j) => !apiserverJobs.includes(j)).sort();
+    const job = jobs[0];
+    if (job === undefined) return null;
+    const names = await api.labelValues({ name: "__name__", match: [selector([...base, { name: "job", op: "=", value: job }])], start, end });
+    return { job, caps: { metrics: new Set(names), labels: new Map(), histograms: new Map() } };
+  });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { assertConfigAtStartup, clustersFor, ConfigError, getCluster, loadConfig, NO_CLUSTER_MESSAGE, publicClusters, resetConfigCache } from "./config";
+import { assertConfigAtStartup, clustersFor, ConfigError, CONTROL_PLANE_TIERS, getCluster, loadConfig, NO_CLUSTER_MESSAGE, publicClusters, resetConfigCache, tierCeiling } from "./config";
 import { DataSourceError } from "./datasource/types";
 import { setEnv } from "./datasource/testing/env";
 
@@ -182,6 +182,29 @@ describe("APISCOPE_CONFIG file", () => {
   it("every problem is reported, one per line", () => {
     const { load } = loadFile({ clusters: [{ ...amp, region: undefined }, { ...prom, url: "nope" }] });
     expect(errorOf(load).split("\n")).toHaveLength(2);
+  });
+});
+
+describe("EKS Provisioned Control Plane tier", () => {
+  it("reads controlPlaneTier and gives its seat ceiling (8XL extrapolated, and said so)", () => {
+    const clusters = loadFile({ clusters: [{ ...prom, controlPlaneTier: "4XL" }, { ...amp, controlPlaneTier: "8XL" }, { ...prom, id: "std" }] }).load();
+    expect(clusters.map((c) => c.controlPlaneTier)).toEqual(["4XL", "8XL", undefined]);
+    expect(clusters.map(tierCeiling)).toEqual([
+      { tier: "4XL", seats: 6800, note: "Provisioned Control Plane 4XL" },
+      { tier: "8XL", seats: 13_600, note: "Provisioned Control Plane 8XL, extrapolated" },
+      null,
+    ]);
+    // anchors.md §6.1: XL, 2XL, 4XL = 1,700 / 3,400 / 6,800 APF seats.
+    expect(Object.fromEntries(Object.entries(CONTROL_PLANE_TIERS).map(([t, v]) => [t, v.seats]))).toEqual({ XL: 1700, "2XL": 3400, "4XL": 6800, "8XL": 13_600 });
+  });
+
+  it("a bad tier is a clear error naming the field and the tiers there are", () => {
+    for (const bad of ["xl", "tier-xl", "16XL", 4, ""]) {
+      const message = errorOf(loadFile({ clusters: [prom, { ...amp, controlPlaneTier: bad }] }).load);
+      expect(message, String(bad)).toContain('clusters[1].controlPlaneTier: must be one of "XL", "2XL", "4XL", "8XL"');
+      expect(message).toContain("leave it out for Standard mode");
+      expect(message.split("\n")).toHaveLength(1);
+    }
   });
 });
 

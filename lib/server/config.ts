@@ -48,6 +48,8 @@ interface ClusterCommon {
   inflightLimits: InflightLimits;
   /** The etcd database quota the fleet measures its size against (EKS: 8 GiB unless changed). */
   etcdQuotaBytes?: number;
+  /** EKS Provisioned Control Plane tier (absent: Standard mode, no fixed seat ceiling). */
+  controlPlaneTier?: ControlPlaneTier;
   /**
    * Read apiscope's recorded series (rules/apiscope.rules.yml) where they exist and hold the same numbers
    * (lib/server/plan/recorded.ts). Default true; false reads the raw series always.
@@ -115,6 +117,31 @@ export class ConfigError extends Error {
 export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 30;
 export const DEFAULT_TIMEOUT_MS = 20_000;
 export const DEFAULT_INFLIGHT_LIMITS: InflightLimits = { readOnly: 400, mutating: 200 };
+/** EKS's default etcd database quota (anchors.md: 8 GiB), unless the cluster configures its own. */
+export const DEFAULT_ETCD_QUOTA_BYTES = 8 * 1024 ** 3;
+
+/**
+ * EKS Provisioned Control Plane tiers and their API request concurrency in APF seats, cluster-wide
+ * (anchors.md §6.1: XL 1,700, 2XL 3,400, 4XL 6,800). 8XL is listed in the EKS API reference without a
+ * published figure: 13,600 continues the doubling and is marked as extrapolated wherever it is shown.
+ */
+export const CONTROL_PLANE_TIERS = {
+  XL: { seats: 1_700, extrapolated: false },
+  "2XL": { seats: 3_400, extrapolated: false },
+  "4XL": { seats: 6_800, extrapolated: false },
+  "8XL": { seats: 13_600, extrapolated: true },
+} as const;
+export type ControlPlaneTier = keyof typeof CONTROL_PLANE_TIERS;
+
+/** The cluster's tier ceiling in seats and how to name it, or null in Standard mode. */
+export function tierCeiling(cluster: Pick<ClusterConfig, "controlPlaneTier">): { tier: ControlPlaneTier; seats: number; note: string } | null {
+  const tier = cluster.controlPlaneTier;
+  if (!tier) return null;
+  const { seats, extrapolated } = CONTROL_PLANE_TIERS[tier];
+  return { tier, seats, note: `Provisioned Control Plane ${tier}${extrapolated ? ", extrapolated" : ""}` };
+}
+
+const TIER_NAMES = Object.keys(CONTROL_PLANE_TIERS) as [ControlPlaneTier, ...ControlPlaneTier[]];
 
 export const NO_CLUSTER_MESSAGE =
   "No cluster configured: set APISCOPE_PROMETHEUS_URL=http://… or APISCOPE_AMP_WORKSPACE_ID+APISCOPE_AMP_REGION or APISCOPE_CONFIG=…";
@@ -199,6 +226,11 @@ const commonFields = {
     .optional(),
   etcdQuotaBytes: wholeNumber("a whole number of bytes (etcd --quota-backend-bytes; EKS: 8589934592)", 1, Number.MAX_SAFE_INTEGER).optional(),
   recordedSeries: z.boolean({ error: "must be true or false" }).optional(),
+  controlPlaneTier: z
+    .enum(TIER_NAMES, {
+      error: `must be one of ${TIER_NAMES.map((t) => `"${t}"`).join(", ")} (the EKS Provisioned Control Plane tier, as in tier-xl → "XL"); leave it out for Standard mode`,
+    })
+    .optional(),
   allow: z
     .strictObject(
       {

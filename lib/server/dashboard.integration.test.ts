@@ -1,6 +1,9 @@
 // Every panel of the catalogue against a real Prometheus holding the incident scenario, for each
 // Kubernetes version the scenario models: data present (the scenario feeds every family), no errors,
 // and the incident found by the panels with numbers.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { K8S_VERSIONS, STORM, type Scenario } from "../../demo/scenario";
 import { scenarioPrometheus } from "../../test-support/fixtures";
@@ -10,10 +13,20 @@ import { clearCapabilitiesCache } from "./capabilities";
 import { PANELS } from "../panels/catalog";
 import type { PanelData } from "../api-schema";
 import { panelData } from "./dashboard";
+import { resetConfigCache } from "./config";
 
-function useCluster(url: string) {
-  process.env.APISCOPE_PROMETHEUS_URL = url;
-  delete process.env.APISCOPE_CONFIG;
+function useCluster(url: string, extra: Record<string, unknown> = {}) {
+  if (Object.keys(extra).length === 0) {
+    process.env.APISCOPE_PROMETHEUS_URL = url;
+    delete process.env.APISCOPE_CONFIG;
+  } else {
+    // A configuration file: the only way to give a cluster a Provisioned Control Plane tier.
+    const file = join(mkdtempSync(join(tmpdir(), "apiscope-dashboard-it-")), "clusters.json");
+    writeFileSync(file, JSON.stringify({ clusters: [{ id: "default", name: "demo", kind: "prometheus", url, ...extra }] }));
+    process.env.APISCOPE_CONFIG = file;
+    delete process.env.APISCOPE_PROMETHEUS_URL;
+  }
+  resetConfigCache();
   resetDataSourceState();
   clearCapabilitiesCache();
 }
@@ -50,6 +63,57 @@ describe.each(K8S_VERSIONS)("Kubernetes %s", (version) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("the EKS console's signals: etcd size against the quota, webhook rejections, the scheduler's and controller manager's own jobs", async () => {
+    useCluster(prom.url);
+    const { stormStart, stormEnd } = scenario.timeline;
+    const storm = { cluster: "default", start: stormStart + 600, end: stormEnd - 600, width: 1000 };
+    const minor = Number(version.split(".")[1]);
+
+    const size = await panelData("etcd-db-size", storm);
+    expect(size.limits?.etcdQuotaBytes).toBe(8 * 1024 ** 3);
+    expect(size.queries[0]!.variant).toBe(minor >= 28 ? 0 : minor >= 26 ? 1 : 2);
+    const sizes = size.queries[0]!.series.flatMap((s) => s.points.map(([, v]) => v!));
+    expect(Math.min(...sizes)).toBeGreaterThan(2.0e9);
+    expect(Math.max(...sizes)).toBeLessThan(2.4e9);
+
+    // gatekeeper denies ~0.02 pod creations per second on each of the three servers.
+    const denials = await panelData("webhook-rejections", storm);
+    const [denied] = denials.queries[0]!.series;
+    expect(denied!.labels).toMatchObject({ name: "validation.gatekeeper.sh", error_type: "no_error", rejection_code: "403" });
+    const rates = denied!.points.map(([, v]) => v!);
+    expect(rates.reduce((a, b) => a + b, 0) / rates.length).toBeGreaterThan(0.03);
+    expect(rates.reduce((a, b) => a + b, 0) / rates.length).toBeLessThan(0.09);
+
+    // Found by what they expose, not by name; read without the API servers' instance filter.
+    const attempts = await panelData("scheduler-attempts", { ...storm, instance: scenario.instances[1] });
+    expect(attempts.queries[0]!.expr).toContain('job="kube-scheduler"');
+    expect(attempts.queries[0]!.expr).not.toContain("instance=");
+    expect(attempts.queries[0]!.series.map((s) => s.labels.result).sort()).toEqual(["error", "scheduled", "unschedulable"]);
+    const pending = await panelData("scheduler-pending", storm);
+    expect(pending.queries[0]!.series.map((s) => s.labels.queue).sort()).toEqual(minor >= 26 ? ["active", "backoff", "gated", "unschedulable"] : ["active", "backoff", "unschedulable"]);
+    const depth = await panelData("kcm-workqueue-depth", storm);
+    expect(depth.queries[0]!.expr).toContain('job="kube-controller-manager"');
+    expect(depth.queries[0]!.series.length).toBeGreaterThanOrEqual(8);
+    const wait = await panelData("kcm-workqueue-latency", storm);
+    expect(maxOf(wait, () => true)).toBeGreaterThan(0.1); // the storm slows the controllers: waits of seconds
+
+    // Standard mode: the seat panel gets no tier ceiling.
+    const seats = await panelData("apf-control-plane-seats", storm);
+    expect(seats.limits?.tierSeats).toBeUndefined();
+    expect(maxOf(seats, () => true, "in-use")).toBeGreaterThan(100);
+  });
+
+  it("a cluster on a Provisioned Control Plane tier gets its seat ceiling with the seat panel", async () => {
+    useCluster(prom.url, { controlPlaneTier: "2XL" });
+    const { end } = scenario.timeline;
+    const seats = await panelData("apf-control-plane-seats", { cluster: "default", start: end - 3600, end, width: 1000 });
+    expect(seats.limits).toMatchObject({ tierSeats: 3400, notes: { tierSeats: "Provisioned Control Plane 2XL" } });
+    // The seats configured on the three servers: 3 × the nominal seats of the non-exempt levels (602 each).
+    const configured = seats.queries.find((q) => q.id === "configured")!.series[0]!.points.map(([, v]) => v);
+    expect(new Set(configured)).toEqual(new Set([3 * 602]));
+    useCluster(prom.url);
   });
 
   it("the panels find the incident", async () => {

@@ -8,10 +8,10 @@ import { setMaxListeners } from "node:events";
 import type { ClusterLimits, PanelBatchRequest, PanelData, PanelRequest, QueryResult, TargetsResponse } from "../api-schema";
 import { PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
-import type { PanelDef, PanelQuery, QueryVariant } from "../panels/types";
-import { discoverCapabilities, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
+import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "../panels/types";
+import { discoverCapabilities, discoverComponent, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
 import { auditTarget } from "./audit-target";
-import { clusterLabelName, clusterMatchers, getCluster, type ClusterConfig } from "./config";
+import { DEFAULT_ETCD_QUOTA_BYTES, clusterLabelName, clusterMatchers, getCluster, tierCeiling, type ClusterConfig } from "./config";
 import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
@@ -45,7 +45,7 @@ export async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, job
     found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
   }
   const { jobs, defaultJob } = found;
-  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob, range: r };
+  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob, range: r, cacheKey: `${cluster.id}|${r.end}` };
 }
 
 export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
@@ -67,6 +67,8 @@ export interface ViewContext {
   limits: ClusterLimits;
   /** Recorded series that cover this view's reads (plan/recorded.ts). */
   recorded: UsableRecorded;
+  /** Where a component's panels read (its own job, no instance filter), found on first use; null: not scraped. */
+  component(id: ComponentId): Promise<{ caps: Capabilities; matchers: LabelMatcher[] } | null>;
 }
 
 /**
@@ -84,6 +86,17 @@ async function recordedInView(cluster: ClusterConfig, api: PrometheusApi, caps: 
   return discoverRecordedCoverage(`${cluster.id}|${scopeKey}|${at}`, api, scope, names, at);
 }
 
+/** The cluster's configured limits, as the panels that draw them receive them. */
+function clusterLimits(cluster: ClusterConfig): ClusterLimits {
+  const tier = tierCeiling(cluster);
+  return {
+    inflightReadOnly: cluster.inflightLimits.readOnly,
+    inflightMutating: cluster.inflightLimits.mutating,
+    etcdQuotaBytes: cluster.etcdQuotaBytes ?? DEFAULT_ETCD_QUOTA_BYTES,
+    ...(tier ? { tierSeats: tier.seats, notes: { tierSeats: tier.note } } : {}),
+  };
+}
+
 /**
  * The cluster, its API-server job, what its scrape has, and the visible range of a request. `job` and
  * `instance` are used only as discovered (the same discovery /api/targets answers from), never as a new
@@ -93,7 +106,7 @@ async function recordedInView(cluster: ClusterConfig, api: PrometheusApi, caps: 
 export async function resolveView(req: Omit<PanelRequest, "width">): Promise<ViewContext> {
   const cluster = getCluster(req.cluster);
   const api = clientFor(req.cluster);
-  const { job, range: r } = await resolveJob(cluster, api, req.job, req.end);
+  const { jobs, job, range: r, cacheKey } = await resolveJob(cluster, api, req.job, req.end);
   if (!job) {
     throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
       hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
@@ -112,10 +125,20 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
   const to = Math.min(req.end, Math.floor(Date.now() / 1000));
-  const limits = { inflightReadOnly: cluster.inflightLimits.readOnly, inflightMutating: cluster.inflightLimits.mutating };
   const range = { from: req.start, to, scrapeInterval: cluster.scrapeIntervalSeconds };
   const recorded = await recordedInView(cluster, api, caps, scope, matchers, range);
-  return { cluster, api, caps, matchers, range, limits, recorded };
+  const components = new Map<ComponentId, ReturnType<ViewContext["component"]>>();
+  const component: ViewContext["component"] = (id) => {
+    let found = components.get(id);
+    if (!found) {
+      found = discoverComponent(cacheKey, api, clusterMatchers(cluster), id, jobs, r.start, r.end).then((target) =>
+        target ? { caps: target.caps, matchers: [...clusterMatchers(cluster), { name: "job", op: "=" as const, value: target.job }] } : null,
+      );
+      components.set(id, found);
+    }
+    return found;
+  };
+  return { cluster, api, caps, matchers, range, limits: clusterLimits(cluster), recorded, component };
 }
 
 export function panelById(panelId: string): PanelDef {
@@ -127,14 +150,20 @@ export function panelById(panelId: string): PanelDef {
 }
 
 /** A panel's answer in a resolved view; `points` sizes the step of its own PromQL queries. */
-export function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
-  const { api, caps, matchers, range, limits, recorded } = view;
+export async function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
+  const { api, range, limits } = view;
   const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
-  const data = runPanel({ api, caps, panel, matchers, window, range, limits, recorded, signal });
+  // A component's panel reads its own job; where no job exposes it, no variant applies and it is absent.
+  // The recorded series are the API server's: a component's panel never reads them.
+  const target = panel.component ? ((await view.component(panel.component)) ?? { caps: NOTHING_SCRAPED, matchers: view.matchers }) : view;
+  const recorded = panel.component ? NO_RECORDED : view.recorded;
+  const data = runPanel({ api, caps: target.caps, panel, matchers: target.matchers, window, range, limits, recorded, signal });
   if (!("rowAudit" in panel.options && panel.options.rowAudit)) return data;
   const audit = auditTarget(view.cluster);
   return data.then((d) => ({ ...d, audit }));
 }
+
+const NOTHING_SCRAPED: Capabilities = { metrics: new Set(), labels: new Map(), histograms: new Map() };
 
 export type PanelOutcome = { ok: true; data: PanelData } | { ok: false; error: unknown };
 

@@ -71,7 +71,7 @@ beforeAll(async () => {
   const amp = { kind: "amp", region: REGION, workspaceId: WORKSPACE, endpoint: standin.endpoint };
   const config = {
     clusters: [
-      { id: "storm", name: "storm 1.30", kind: "prometheus", url: storm.url },
+      { id: "storm", name: "storm 1.30", kind: "prometheus", url: storm.url, controlPlaneTier: "XL" },
       { id: "calm", name: "calm 1.24", kind: "prometheus", url: healthy.url, etcdQuotaBytes: 4 * 1024 ** 3 },
       { id: "east", name: "east 1.35 (AMP)", ...amp, clusterLabel: "east" },
       // Lists the workspace's other clusters: west, which no entry configures.
@@ -200,9 +200,14 @@ describe("fleet overview on real backends", () => {
     const inflight = await panelData("peak-inflight", { ...view, width: widthFor("stat") });
     const shares = inflight.queries[0]!.series.map((s) => lastValue(s.points)! / ((s.labels.request_kind ?? s.labels.requestKind) === "mutating" ? 200 : 400));
     expectSame(readings.inflightShare, Math.max(...shares), "in-flight share of the limit");
-    // The LIST-storm story has no etcd size series (its output predates them): absent reads null, not 0.
-    if (id === "storm") expect(readings.etcdSizeBytes).toBeNull();
-    else expect(readings.etcdSizeBytes, "etcd database size, by each version's name").toBeGreaterThan(0);
+    // The largest etcd member, by each version's name.
+    expectSame(readings.etcdSizeBytes, lastOf(await panelData("etcd-db-size", { ...view, width: widthFor("timeseries") }), "size").value, "etcd database size");
+    // Only the cluster on a Provisioned Control Plane tier reads its seats against the tier.
+    if (id === "storm") {
+      const inUse = lastOf(await panelData("apf-control-plane-seats", { ...view, width: widthFor("timeseries") }), "in-use").value;
+      expect(readings.tier).toMatchObject({ name: "XL", seats: 1700, note: "Provisioned Control Plane XL" });
+      expectSame(readings.tier!.inUse, inUse, "seats in use on the whole control plane");
+    } else expect(readings.tier).toBeNull();
   });
 
   it("asks each reading of the workspace's two rows once, grouped by cluster, and splits the answer", () => {

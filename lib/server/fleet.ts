@@ -28,7 +28,7 @@ import { PANELS_BY_ID } from "../panels/catalog";
 import { counterQuery } from "../panels/histograms";
 import type { LabelFilter, PanelQuery, QueryVariant } from "../panels/types";
 import { pickVariant, type Capabilities } from "./capabilities";
-import { backendKey, clusterLabelName, type ClusterConfig } from "./config";
+import { DEFAULT_ETCD_QUOTA_BYTES, backendKey, clusterLabelName, tierCeiling, type ClusterConfig } from "./config";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
 import { clientFor } from "./datasource";
 import { DataSourceError, type InstantSample, type PrometheusApi } from "./datasource/types";
@@ -45,8 +45,6 @@ export const FLEET_CONCURRENCY_PER_BACKEND = 4;
 export const FLEET_CLUSTER_TIMEOUT_MS = 15_000;
 /** The width, in points, of the readings that are plain PromQL panels (the derived ones use the view's read). */
 export const FLEET_POINTS = 300;
-/** EKS's default etcd database quota (anchors.md: 8 GiB), unless the cluster configures its own. */
-export const DEFAULT_ETCD_QUOTA_BYTES = 8 * 1024 ** 3;
 
 // ── Readings ───────────────────────────────────────────────────────────────────────────────────
 
@@ -65,19 +63,11 @@ const READINGS = {
   etcdP99: { panel: "etcd-latency-p99", query: "p99" },
   seatUtilization: { panel: "apf-seat-utilization", query: "utilization" },
   inflight: { panel: "peak-inflight", query: "inflight" },
+  // The largest of the etcd members (the panel's series per endpoint).
+  etcdSize: { panel: "etcd-db-size", query: "size" },
+  // Read only for a cluster with a Provisioned Control Plane tier.
+  controlPlaneSeats: { panel: "apf-control-plane-seats", query: "in-use" },
 } satisfies Record<string, PanelReadingRef>;
-
-/** The etcd database size, by its name per Kubernetes version (metrics.md): the largest of the etcd members. */
-const ETCD_SIZE_QUERY: PanelQuery = {
-  id: "etcd-size",
-  legend: "etcd database",
-  type: "instant",
-  variants: [
-    { expr: "max(apiserver_storage_size_bytes)" },
-    { expr: "max(apiserver_storage_db_total_size_in_bytes)", note: "Kubernetes 1.26–1.30 name" },
-    { expr: "max(etcd_db_total_size_in_bytes)", note: "Kubernetes ≤ 1.25 name" },
-  ],
-};
 
 function panelQuery(ref: PanelReadingRef): PanelQuery {
   const query = PANELS_BY_ID.get(ref.panel)?.queries.find((q) => q.id === ref.query);
@@ -201,7 +191,8 @@ function inflightShare(samples: InstantSample[] | null, cluster: ClusterConfig):
 /** All readings of one resolved cluster, in parallel (the data source bounds its own calls). */
 async function readCluster(view: FleetView, cost: Cost, signal: AbortSignal): Promise<FleetReadings> {
   const get = (ref: PanelReadingRef) => instant(view, panelQuery(ref), cost, signal);
-  const [rate, errors, throttled, clientErrors, apiP99, etcdP99, seats, inflight, etcdSize] = await Promise.all([
+  const tier = tierCeiling(view.cluster);
+  const [rate, errors, throttled, clientErrors, apiP99, etcdP99, seats, inflight, etcdSize, controlPlaneSeats] = await Promise.all([
     get(READINGS.requestRate),
     get(READINGS.errorShare),
     get(READINGS.throttledShare),
@@ -210,12 +201,13 @@ async function readCluster(view: FleetView, cost: Cost, signal: AbortSignal): Pr
     get(READINGS.etcdP99),
     get(READINGS.seatUtilization),
     get(READINGS.inflight),
-    instant(view, ETCD_SIZE_QUERY, cost, signal),
+    get(READINGS.etcdSize),
+    tier ? get(READINGS.controlPlaneSeats) : null,
   ]);
   const busiestLevel = highest(seats);
   const inflightWorst = inflightShare(inflight, view.cluster);
   const quota = view.cluster.etcdQuotaBytes ?? DEFAULT_ETCD_QUOTA_BYTES;
-  const size = single(etcdSize);
+  const size = highest(etcdSize)?.value ?? null;
   return {
     requestRate: single(rate),
     errorShare: single(errors),
@@ -229,6 +221,7 @@ async function readCluster(view: FleetView, cost: Cost, signal: AbortSignal): Pr
     inflightKind: inflightWorst?.kind ?? null,
     etcdSizeBytes: size,
     etcdQuotaBytes: quota,
+    tier: tier ? { name: tier.tier, seats: tier.seats, inUse: single(controlPlaneSeats), note: tier.note } : null,
   };
 }
 

@@ -18,10 +18,17 @@ import { panelData } from "./dashboard";
 const SCRAPE = join(__dirname, "..", "..", "test-support", "data", "kube-apiserver-v1.30.0.prom");
 
 /**
- * Panels with no applicable variant on this scrape, and why. None: every panel has a variant that works on
- * a v1.30 API server with its default metrics.
+ * Panels with no applicable variant on this scrape, and why. Every API-server panel has a variant that works
+ * on a v1.30 API server with its default metrics; the scheduler and controller-manager row reads jobs this
+ * scrape does not have (the API server's own work queues must not be taken for the controller manager's).
  */
-const ABSENT: Record<string, string> = {};
+const NOT_SCRAPED = "the scheduler and the controller manager are not scraped here: only the API server's /metrics is";
+const ABSENT: Record<string, string> = {
+  "scheduler-pending": NOT_SCRAPED,
+  "scheduler-attempts": NOT_SCRAPED,
+  "kcm-workqueue-depth": NOT_SCRAPED,
+  "kcm-workqueue-latency": NOT_SCRAPED,
+};
 
 /** Why a query that runs has no value on this scrape; each reason is checked against the scrape itself. */
 type WhyEmpty =
@@ -43,6 +50,10 @@ const EMPTY: Record<string, WhyEmpty> = {
   "webhook-duration/p90": {
     lazyMetricAbsent: "apiserver_admission_webhook_admission_duration_seconds_bucket",
     because: "no admission webhook is registered on this cluster, so none was called",
+  },
+  "webhook-rejections/rejected": {
+    lazyMetricAbsent: "apiserver_admission_webhook_rejection_count",
+    because: "no admission webhook is registered on this cluster, so none rejected anything",
   },
   "apiservices-deprecated/deprecated": {
     lazyMetricAbsent: "apiserver_requested_deprecated_apis",
@@ -90,6 +101,16 @@ describe("real kube-apiserver v1.30.0 scrape", () => {
   it("exactly the panels listed as absent are absent", () => {
     const absent = PANELS.filter((p) => answers.get(p.id)!.status === "absent").map((p) => p.id);
     expect(absent.sort()).toEqual(Object.keys(ABSENT).sort());
+  });
+
+  it("the scheduler and controller-manager row is absent with its one-line how-to, though the API server has work queues", () => {
+    expect(namesInScrape.has("workqueue_depth")).toBe(true);
+    for (const id of Object.keys(ABSENT)) {
+      const answer = answers.get(id)!;
+      expect(answer.status, id).toBe("absent");
+      expect(answer.absentReason, id).toMatch(/^The (scheduler|controller manager)'s metrics are not scraped: .*\/apis\/metrics\.eks\.amazonaws\.com\/v1\/(ksh|kcm)\/container\/metrics/);
+      expect(answer.queries, id).toEqual([]);
+    }
   });
 
   it("every query of every other panel ran, and exactly the ones listed as empty have no value", () => {
