@@ -12,8 +12,8 @@
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { availableParallelism, hostname } from "node:os";
-import { join, resolve } from "node:path";
+import { availableParallelism, hostname, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { finished } from "node:stream/promises";
 import { createScenario, defaultEnd, familyOf, formatLabels, parseTextFormat, type IncidentKind, type K8sVersion, type Scenario, type ScenarioOptions } from "../demo/scenario";
 import { backfill, blockWindows, limiter, runPromtool } from "../demo/cli";
@@ -95,7 +95,7 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
   const blocks =
     from === undefined
       ? raw
-      : await cachedBlocks(`${key}_rec${from}_${sha(readFileSync(RECOMMENDED_RULES, "utf8")).slice(0, 12)}`, (dir) => backfillRecordingRules(raw, dir, from, options.end));
+      : await cachedBlocks(`${key}_rec${from}_stable_${sha(readFileSync(RECOMMENDED_RULES, "utf8")).slice(0, 12)}`, (dir) => backfillRecordingRules(raw, dir, from, options.end));
   const prom = await startPrometheus({
     blocksDir: blocks,
     extraArgs: opts.extraArgs,
@@ -106,13 +106,29 @@ export async function scenarioPrometheus(opts: ScenarioFixtureOptions = {}): Pro
   return { prom, scenario };
 }
 
+/**
+ * The recommended rules at a path that is the same in every clone: a rule group evaluates at an offset
+ * within its interval that is a hash of its name and its file's path, so from the clone's own path the
+ * recorded windows would end up to 60 s earlier or later from one checkout to the next (and the fixture,
+ * built once, would hold different numbers in CI than here). Written atomically: test files build at once.
+ */
+function stableRulesPath(): string {
+  const path = join(tmpdir(), "apiscope-fixture-rules", "apiscope.rules.yml");
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${Date.now()}`;
+  writeFileSync(temp, readFileSync(RECOMMENDED_RULES));
+  renameSync(temp, path);
+  return path;
+}
+
 /** `dir`: the raw blocks and, beside them, the recording rules' series from `from` to `end` written by promtool. */
 async function backfillRecordingRules(rawBlocks: string, dir: string, from: number, end: number): Promise<void> {
   cpSync(rawBlocks, dir, { recursive: true });
+  const rules = stableRulesPath();
   const source = await startPrometheus({ blocksDir: rawBlocks });
   try {
     await new Promise<void>((resolvePromise, reject) => {
-      const args = ["tsdb", "create-blocks-from", "rules", "-q", `--url=${source.url}`, `--start=${from}`, `--end=${end}`, "--eval-interval=60s", `--output-dir=${dir}`, RECOMMENDED_RULES];
+      const args = ["tsdb", "create-blocks-from", "rules", "-q", `--url=${source.url}`, `--start=${from}`, `--end=${end}`, "--eval-interval=60s", `--output-dir=${dir}`, rules];
       const child = spawn(PROMTOOL_BIN, args, { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";
       child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
