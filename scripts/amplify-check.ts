@@ -5,7 +5,8 @@
 // .next or .env files; the preBuild and build commands run there in order under bash with `set -e`, as
 // Amplify runs them, with only PATH and HOME of this environment (and a sample APISCOPE_* variable, to
 // check that the build copies it into .env.production). Then scripts/build-size.ts measures the copy's
-// build. It downloads every dependency (`npm ci`) and builds: minutes, so it is not part of `npm test`.
+// build. It installs every dependency (`npm ci`, from npm's local cache after the test run's own) and
+// builds: about two minutes, run by `npm test` after its own build.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -17,6 +17,7 @@ npx vitest run
 step "production build"
 npx next build
 npx tsx scripts/build-size.ts  # Amplify: SSR build output ≤ 220 MB
+npx tsx scripts/amplify-check.ts  # amplify.yml's own commands in a clean copy of HEAD, and their output's size
 
 step "end-to-end tests (Playwright, Chromium)"
 npx playwright test
