@@ -14,6 +14,7 @@ import type { Principal } from "../auth/rules";
 import { backendKey, clusterLabelName, clustersFor, discoveredClustersOf, getClusters, setDiscoveredClusters, type ClusterConfig } from "./config";
 import { resolveJob } from "./dashboard";
 import { clientFor } from "./datasource";
+import { withDeadline } from "./deadline";
 import { formatMatcher } from "./promql";
 
 /** Discovered clusters listed per entry; beyond this the page says how many were left out. */
@@ -89,14 +90,6 @@ export async function knowCluster(clusterId: string, signal?: AbortSignal): Prom
   if (entry?.discoverClusters) await discoverClusters(entry, signal);
 }
 
-async function withinDeadline<T>(ms: number, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(ms);
-  return Promise.race([
-    task(signal),
-    new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true })),
-  ]);
-}
-
 export interface ListedClusters {
   clusters: ClusterConfig[];
   /** What a page says about discovery: an entry capped, or one whose discovery did not answer. */
@@ -115,7 +108,7 @@ export async function listClusters(principal: Principal | null, max = MAX_DISCOV
     visible.map(async (entry): Promise<ClusterConfig[]> => {
       if (!entry.discoverClusters) return [entry];
       try {
-        const found = await withinDeadline(LIST_DISCOVERY_DEADLINE_MS, (signal) => discoverClusters(entry, signal, max));
+        const found = await withDeadline(LIST_DISCOVERY_DEADLINE_MS, undefined, () => new Error("discovery timed out"), (signal) => discoverClusters(entry, signal, max));
         if (found.capped > 0) {
           notices.push(`${entry.name}: ${found.clusters.length} of the ${found.clusters.length + found.capped} values of label ${found.label} are listed (the first by name; at most ${max}).`);
         }

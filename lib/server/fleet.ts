@@ -29,6 +29,7 @@ import { counterQuery } from "../panels/histograms";
 import type { LabelFilter, PanelQuery, QueryVariant } from "../panels/types";
 import { pickVariant, type Capabilities } from "./capabilities";
 import { DEFAULT_ETCD_QUOTA_BYTES, backendKey, clusterLabelName, tierCeiling, type ClusterConfig } from "./config";
+import { withDeadline } from "./deadline";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
 import { clientFor } from "./datasource";
 import { DataSourceError, type InstantSample, type PrometheusApi } from "./datasource/types";
@@ -235,27 +236,6 @@ class ClusterTimeout extends DataSourceError {
   }
 }
 
-/** Resolves with the task, or rejects with ClusterTimeout after `ms` (and aborts the task's calls). */
-async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent?.reason);
-  parent?.addEventListener("abort", onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ClusterTimeout(ms);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([task(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-    parent?.removeEventListener("abort", onAbort);
-  }
-}
-
 /**
  * Process-wide, so rows asked for in separate requests (the fleet page asks one per cluster) share the bound:
  * the data source's own gate (limits/fair-queue.ts) with the fleet's bound, whose waits end with the request.
@@ -281,7 +261,7 @@ async function loadRow(cluster: ClusterConfig, start: number, end: number, signa
   const base = { id: cluster.id, name: cluster.name, kind: cluster.kind };
   const timeoutMs = Math.min(cluster.timeoutMs, FLEET_CLUSTER_TIMEOUT_MS);
   try {
-    const readings = await withDeadline(timeoutMs, signal, async (s) => {
+    const readings = await withDeadline(timeoutMs, signal, () => new ClusterTimeout(timeoutMs), async (s) => {
       const view = await resolveView({ cluster: cluster.id, start, end });
       return readCluster({ ...view, shared: await sharedReadFor(view, s) }, cost, s);
     });
