@@ -11,9 +11,12 @@ import { Panel } from "./Panel";
 import { PanelActions } from "./PanelActions";
 import { useDashboardView } from "./use-dashboard-view";
 
-/** `panels`: the catalogue without its PromQL, from the server page (the browser bundle carries none). */
-export function Dashboard({ panels, clusters, extraNotices = [] }: { panels: PanelMeta[]; clusters?: ClusterSummary[]; extraNotices?: string[] }) {
-  const v = useDashboardView(clusters);
+/**
+ * `panels`: the catalogue without its PromQL, from the server page (the browser bundle carries none).
+ * `serverNow`: the instant the page resolved its range at when it started the view's queries (lib/server/prefetch.ts).
+ */
+export function Dashboard({ panels, clusters, serverNow, extraNotices = [] }: { panels: PanelMeta[]; clusters?: ClusterSummary[]; serverNow?: number; extraNotices?: string[] }) {
+  const v = useDashboardView(clusters, serverNow);
   const { state, update } = v;
 
   const toggleRow = (row: RowId) => {

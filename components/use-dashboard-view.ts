@@ -12,10 +12,13 @@ import { useDashboardUrl } from "./use-dashboard-url";
 import { useNow } from "./use-now";
 import type { PanelView } from "./use-panel-data";
 
-/** `initialClusters`: the cluster list the server page sent along, when it could. */
-export function useDashboardView(initialClusters?: ClusterSummary[]) {
+/**
+ * `initialClusters`: the cluster list the server page sent along, when it could; `serverNow`: the "now" the
+ * page resolved the first view against (its queries are already under way on the server).
+ */
+export function useDashboardView(initialClusters?: ClusterSummary[], serverNow?: number) {
   const { state, notices, update, search } = useDashboardUrl();
-  const { now, refreshNow, lastUpdated } = useNow(state.refresh, search);
+  const { now, refreshNow, lastUpdated } = useNow(state.refresh, search, serverNow);
   const range = useMemo(() => resolveRange(state.from, state.to, now), [state.from, state.to, now]);
 
   const clusters = useClusterChoice(state.cluster, initialClusters);

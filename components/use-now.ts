@@ -7,11 +7,23 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { REFRESH_MS, type Refresh } from "@/lib/dashboard-state";
 
-export function useNow(refresh: Refresh, urlKey: string) {
+/** The server page's "now" is used when within this of the browser's clock: further, one of them is wrong or the page is stale. */
+const SERVER_NOW_TOLERANCE_S = 60;
+
+/**
+ * `serverNow`: the instant the server page resolved the first view at. The first "now" is that one (when it
+ * is recent), so a relative range means the same seconds as the queries the page already started.
+ */
+export function useNow(refresh: Refresh, urlKey: string, serverNow?: number) {
   const client = useQueryClient();
   const [tick, setTick] = useState(0);
+  const firstUrlKey = useRef(urlKey);
   // Read the clock when the URL or the tick changes, during render, so no query goes out with a stale "now".
-  const now = useMemo(() => Math.floor(Date.now() / 1000), [urlKey, tick]);
+  const now = useMemo(() => {
+    const clock = Math.floor(Date.now() / 1000);
+    const first = tick === 0 && urlKey === firstUrlKey.current;
+    return first && serverNow !== undefined && Math.abs(serverNow - clock) <= SERVER_NOW_TOLERANCE_S ? serverNow : clock;
+  }, [urlKey, tick, serverNow]);
   const lastUpdated = now * 1000;
   const lastUpdatedRef = useRef(lastUpdated);
   useEffect(() => {

@@ -1,6 +1,8 @@
 // The backend bills per sample processed: off-screen panels are not queried, every query is step-aligned
 // and sent once, and the header shows what the last refresh cost.
 import type { Response } from "@playwright/test";
+import { startApp } from "../test-support/app-server";
+import { startFaultProxy } from "../test-support/fault-proxy";
 import { dashboardUrl, expect, panel, panelsAsked, test } from "./fixtures";
 
 test("panels off screen are not queried until scrolled to", async ({ page, stack }) => {
@@ -61,4 +63,36 @@ test("the theme follows the user's choice across visits", async ({ page, stack }
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+});
+
+test("the page starts the view's shared reads before the browser asks for a panel, and no query is sent twice", async ({ page, stack }) => {
+  // Its own server, behind a pass-through proxy that records every backend request.
+  const proxy = await startFaultProxy(stack.prom.url);
+  const app = await startApp({ APISCOPE_PROMETHEUS_URL: proxy.url, APISCOPE_CLUSTER_NAME: "prefetch" });
+  try {
+    const sharedRead = () => proxy.requests.some((r) => r.query.includes("increase(apiserver_request_duration_seconds_bucket"));
+    let heldPanels = 0;
+    // Every API request of the page (panels, findings, targets…) is held until the backend has seen the API
+    // latency family's shared read: without the page's prefetch nothing would ask for it, and the test
+    // would time out here.
+    await page.route("**/api/**", async (route) => {
+      if (new URL(route.request().url()).pathname === "/api/panels") heldPanels++;
+      await expect.poll(sharedRead, { timeout: 15_000 }).toBe(true);
+      await route.continue();
+    });
+    // A relative range: the browser resolves it against the page's "now", so it asks for the same queries.
+    await page.goto(`${app.url}/?from=now-1h&to=now`);
+    // Tiles at the top of the page, drawn from the shared reads.
+    await expect(panel(page, "api-latency-p99")).toHaveAttribute("data-state", "ok");
+    await expect(panel(page, "etcd-latency-p99")).toHaveAttribute("data-state", "ok");
+    await page.waitForLoadState("networkidle");
+    expect(heldPanels).toBeGreaterThan(0);
+    const keys = proxy.requests.map((r) => r.key);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    // What the prefetch cost is reported by the panels that used it: the header's total is not zero.
+    expect(Number(await page.getByTestId("samples-total").getAttribute("data-samples"))).toBeGreaterThan(0);
+  } finally {
+    await app.stop();
+    await proxy.stop();
+  }
 });

@@ -110,6 +110,9 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
   const crosshair = useCrosshairTime();
   const crosshairSource = useCrosshairSource();
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  // The tooltip is mounted only under the pointer: recharts measures its box (a forced layout of the whole
+  // page) on every render, and eighteen charts doing so on each data arrival slowed the first paint by seconds.
+  const [pointerIn, setPointerIn] = useState(false);
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
   // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.
   const ticks = useMemo(() => timeTicks(start, end, Math.max(width - 90, 100), 80, tz), [start, end, width, tz]);
@@ -117,7 +120,7 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
   const label = (s: { activeLabel?: unknown }) => (typeof s?.activeLabel === "number" ? s.activeLabel : Number(s?.activeLabel));
 
   return (
-    <div data-testid="timeseries-chart" data-chart-id={id} style={{ width, height, userSelect: "none" }}>
+    <div data-testid="timeseries-chart" data-chart-id={id} style={{ width, height, userSelect: "none" }} onPointerEnter={() => setPointerIn(true)} onPointerLeave={() => setPointerIn(false)}>
       <LineChart
         width={width}
         height={height}
@@ -154,7 +157,9 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
           ticks={ticks}
           stroke={theme.muted}
           fontSize={11}
-          minTickGap={20}
+          // The ticks above are already spaced for their labels: interval 0 keeps recharts from measuring
+          // every label's text in the DOM to thin them out (a forced layout per chart).
+          interval={0}
         />
         <YAxis
           width={72}
@@ -162,13 +167,17 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
           fontSize={11}
           tickFormatter={(v: number) => formatValue(v, unit)}
           domain={[0, "auto"]}
+          // Five ticks on a 220 px axis never overlap: no measuring (as the x axis).
+          interval={0}
         />
-        <Tooltip
-          content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} theme={theme} />}
-          isAnimationActive={false}
-          cursor={{ stroke: theme.muted, strokeWidth: 1 }}
-          wrapperStyle={{ zIndex: 10 }}
-        />
+        {pointerIn && (
+          <Tooltip
+            content={(p) => <ChartTooltip {...(p as object)} unit={unit} tz={tz} theme={theme} />}
+            isAnimationActive={false}
+            cursor={{ stroke: theme.muted, strokeWidth: 1 }}
+            wrapperStyle={{ zIndex: 10 }}
+          />
+        )}
         {thresholds.map((th) => (
           <ReferenceLine
             key={th.label}

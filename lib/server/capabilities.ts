@@ -25,6 +25,8 @@ export interface HistogramShape {
   labelSets: readonly Labels[];
   /** How many `le` values its buckets have. */
   buckets: number;
+  /** Those `le` values, as written (a sparse read puts its zero buckets back from them: plan/histogram.ts SparseBuckets). */
+  les?: readonly string[];
 }
 
 export interface Capabilities {
@@ -103,7 +105,7 @@ export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope
       labelSets.set(name, [...(labelSets.get(name) ?? []), s]);
     }
     const histograms = new Map<string, HistogramShape>(
-      HISTOGRAM_FAMILIES.map((f, i) => [f, { labelSets: labelSets.get(`${f}_count`) ?? [], buckets: bucketBounds[i]!.length }]),
+      HISTOGRAM_FAMILIES.map((f, i) => [f, { labelSets: labelSets.get(`${f}_count`) ?? [], buckets: bucketBounds[i]!.length, les: bucketBounds[i]! }]),
     );
     return { metrics: new Set(names), labels, histograms };
   });

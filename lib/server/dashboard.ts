@@ -6,7 +6,7 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
 import type { ClusterLimits, PanelBatchRequest, PanelData, PanelRequest, QueryResult, TargetsResponse } from "../api-schema";
-import { PANELS_BY_ID } from "../panels/catalog";
+import { PANELS, PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
 import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { discoverCapabilities, discoverComponent, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
@@ -186,6 +186,35 @@ export async function panelsData(req: PanelBatchRequest, signal?: AbortSignal): 
   return new Map(outcomes);
 }
 
+/**
+ * Starts the backend work of a view that does not depend on the panels' widths: the cluster's job and
+ * capabilities, the components' jobs, and every shared read of the planner (the bulk of a load's samples
+ * and time). The page calls it while the browser is still loading its scripts (lib/server/prefetch.ts);
+ * the panels' requests then find the same queries in the data source's cache or in flight, so nothing is
+ * sent twice. The panels' own PromQL is sized to their pixels, which only the browser knows: left to them.
+ */
+export async function warmView(req: Omit<PanelRequest, "width">, signal?: AbortSignal): Promise<void> {
+  const view = await resolveView(req);
+  const started = new Set<string>();
+  const reads: Promise<unknown>[] = [];
+  await Promise.all(
+    PANELS.map(async (panel) => {
+      const target = panel.component ? await view.component(panel.component) : view;
+      if (!target) return;
+      const recorded = panel.component ? NO_RECORDED : view.recorded;
+      for (const query of panel.queries) {
+        if (!isDerived(query) || !pickVariant(query, target.caps)) continue;
+        const chosen = chooseRead(query, target.caps, view.range, recorded);
+        const key = `${panel.component ?? "apiserver"}|${chosen.read.family}|${chosen.read.resolution}`;
+        if (started.has(key)) continue;
+        started.add(key);
+        reads.push(runRead(view.api, chosen, target.matchers, signal));
+      }
+    }),
+  );
+  await Promise.allSettled(reads);
+}
+
 export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {
   const panel = panelById(panelId);
   const view = await resolveView(req);
@@ -248,10 +277,15 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
     }
     return pending;
   };
+  // The window of the reads that served the panel: the planned one, or its fallback's (runDerived).
+  let servedWindow: QueryWindow | undefined;
   const results = await Promise.all(
-    chosen.map((c) => {
+    chosen.map(async (c) => {
       const plan = plans.get(c.query);
-      return plan ? runDerived(c, plan, readOnce(plan), matchers) : runQuery(api, c, matchers, window, signal);
+      if (!plan) return runQuery(api, c, matchers, window, signal);
+      const derived = await runDerived(c, plan, readOnce, matchers);
+      servedWindow ??= derived.window;
+      return derived.result;
     }),
   );
   const perRead = new Map<string, { stats: QueryStats | null; cached: boolean }>();
@@ -264,7 +298,7 @@ export async function runPanel({ api, caps, panel, matchers, window, range, limi
     samplesProcessed += r.cached ? 0 : (r.stats?.samplesProcessed ?? 0);
   }
   for (const { stats, cached } of perRead.values()) samplesProcessed += cached ? 0 : (stats?.samplesProcessed ?? 0);
-  return { ...base, status: "ok", queries: results, samplesProcessed };
+  return { ...base, window: servedWindow ?? base.window, status: "ok", queries: results, samplesProcessed };
 }
 
 function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stats: QueryResult["stats"]; warnings: string[]; cached?: boolean }, note = c.variant.note): QueryResult {
@@ -287,11 +321,21 @@ function resultOf(c: Chosen, expr: string, series: RangeSeries[], answer: { stat
   };
 }
 
-async function runDerived(c: Chosen, plan: ChosenRead, pending: Promise<ReadResult>, matchers: LabelMatcher[]): Promise<QueryResult> {
-  const { expr: readExpr, window, result } = await pending;
-  const series = derive(c.query, plan.read, result.series, window);
-  const expr = equivalentExpr(c.query, window, matchers, plan.recorded);
-  return { ...resultOf(c, expr, series, result, derivedNote(c.variant.note, plan)), readExpr };
+async function runDerived(c: Chosen, plan: ChosenRead, readOnce: (read: ChosenRead) => Promise<ReadResult>, matchers: LabelMatcher[]): Promise<{ result: QueryResult; window: QueryWindow }> {
+  let used = plan;
+  let read: ReadResult;
+  try {
+    read = await readOnce(plan);
+  } catch (err) {
+    // A sparse read's answer over the response limit (a busy cluster, few zeros): the query's own read.
+    if (!plan.fallback || !(err instanceof DataSourceError) || err.kind !== "too_many_samples") throw err;
+    used = plan.fallback;
+    read = await readOnce(used);
+  }
+  const { expr: readExpr, window, result } = read;
+  const series = derive(c.query, used.read, result.series, window, used.sparse);
+  const expr = equivalentExpr(c.query, window, matchers, used.recorded);
+  return { result: { ...resultOf(c, expr, series, result, derivedNote(c.variant.note, used)), readExpr }, window };
 }
 
 async function runQuery(api: PrometheusApi, c: Chosen, matchers: LabelMatcher[], window: QueryWindow, signal?: AbortSignal): Promise<QueryResult> {

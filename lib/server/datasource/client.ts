@@ -37,6 +37,8 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
+import { LRUCache } from "lru-cache";
+import { currentCaller } from "../limits/caller";
 import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult, RuleGroup } from "./types";
 
 /** Seams for tests; production uses the defaults. */
@@ -116,6 +118,14 @@ function reviveExtents(value: unknown, step: number): ExtentSet | undefined {
   return value as unknown as ExtentSet;
 }
 
+/**
+ * Keys a page's prefetch loaded (lib/server/prefetch.ts) whose cost no panel has reported yet. The first
+ * panel request to use one reports it as its own cost (the view's cost as the header totals it is then
+ * the same with or without the prefetch); every later one sees a cache hit. Forgotten after a minute: the
+ * page was closed before asking.
+ */
+const unclaimedPrefetch = new LRUCache<string, true>({ max: 5_000, ttl: 60_000 });
+
 export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps = {}): PrometheusApi {
   const backend: Backend = cluster.kind === "amp" ? ampBackend(cluster, deps) : prometheusBackend(cluster, deps);
   const cache = deps.cache ?? sharedResultCache;
@@ -141,8 +151,22 @@ export function createPrometheusClient(cluster: ClusterConfig, deps: ClientDeps 
       const fromShared = loaded.source === "shared";
       return { value: loaded.value, shared: fromShared, ttlMs: fromShared ? Math.min(ttl(), loaded.ttlMs ?? 0) : ttl() };
     };
-    const { value, source } = await cache.get(key, loadEntry, (entry) => (entry as Entry).ttlMs, callerSignal);
+    const prefetching = currentCaller()?.prefetch === true;
+    const loadFor = prefetching
+      ? async (signal: AbortSignal): Promise<Entry> => {
+          unclaimedPrefetch.set(key, true);
+          try {
+            return await loadEntry(signal);
+          } catch (err) {
+            unclaimedPrefetch.delete(key);
+            throw err;
+          }
+        }
+      : loadEntry;
+    const { value, source } = await cache.get(key, loadFor, (entry) => (entry as Entry).ttlMs, callerSignal);
     const entry = value as Entry;
+    // The prefetch's load, first used by a panel: that panel reports what it cost.
+    if (!prefetching && !entry.shared && unclaimedPrefetch.delete(key)) return { value: entry.value as T, cached: false };
     // Joined another caller's request: the backend did the work once, and that caller reports its cost.
     return { value: entry.value as T, cached: source !== "loaded" || entry.shared };
   }

@@ -9,6 +9,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface Caller {
   /** "user:<sub>" when signed in, else "ip:<socket peer>": what the limits are counted per. */
   key: string;
+  /**
+   * The page's prefetch of a view (lib/server/prefetch.ts) for this caller: what it loads is reported as
+   * cost by the first of the caller's panel requests that uses it, not as a cache hit.
+   */
+  prefetch?: boolean;
 }
 
 const storage = new AsyncLocalStorage<Caller>();

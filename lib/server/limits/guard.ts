@@ -5,7 +5,6 @@
 // - boundView(): the range and width a request may ask for;
 // - jsonAnswer() / panelAnswer(): answers to the browser bounded in series, points and bytes.
 import "server-only";
-import type { NextRequest } from "next/server";
 import type { PanelData } from "../../api-schema";
 import { identify } from "../../auth/identify";
 import { PEER_TOKEN_ENV, stampedPeer } from "../../auth/proxy";
@@ -38,8 +37,14 @@ export function addressKey(peer: string): string {
     .join(":")}::/64`;
 }
 
+/** What the limits read of a request: a route's NextRequest, or a page's headers() and cookies(). */
+export interface RequestLike {
+  headers: Headers;
+  cookies: { get(name: string): { value: string } | undefined };
+}
+
 /** Who the limits count a request against: the signed-in user, else the address it came from. */
-export async function callerOf(req: NextRequest): Promise<Caller> {
+export async function callerOf(req: RequestLike): Promise<Caller> {
   const verdict = await identify({ headers: req.headers, cookie: (name) => req.cookies.get(name)?.value });
   if (verdict.kind === "allowed") return { key: `user:${verdict.principal.sub}` };
   const peer = await stampedPeer(req.headers);
@@ -67,7 +72,7 @@ export interface Admitted {
  * The caller, or the 429 that refuses them (requests bucket empty, or samples ceiling reached). `cost`:
  * tokens this request takes (a batch of panels takes one per panel, as if each came on its own).
  */
-export async function admitRequest(req: NextRequest, cost = 1, nowMs: number = Date.now()): Promise<Admitted | Response> {
+export async function admitRequest(req: RequestLike, cost = 1, nowMs: number = Date.now()): Promise<Admitted | Response> {
   const caller = await callerOf(req);
   const settings = limitSettings();
   const bucket = requestBuckets.take(caller.key, nowMs, Math.max(1, Math.min(cost, settings.rateBurst)));

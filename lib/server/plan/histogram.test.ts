@@ -339,3 +339,45 @@ describe("heatmapCounts", () => {
     ]);
   });
 });
+
+describe("sparse reads (zero buckets left out, every +Inf kept): the zeros put back", () => {
+  const LES = ["0.1", "0.5", "1", "+Inf"];
+  // The unfiltered read: two calls over three steps. GET: at 10 all below 0.5 except none below 0.1 (the
+  // 0.1 bucket is 0), at 20 idle (every bucket 0), at 30 one slow request. LIST: only at 30.
+  const dense = [
+    s({ verb: "GET", le: "0.1" }, [[10, 0], [20, 0], [30, 0]]),
+    s({ verb: "GET", le: "0.5" }, [[10, 4], [20, 0], [30, 0]]),
+    s({ verb: "GET", le: "1" }, [[10, 4], [20, 0], [30, 0]]),
+    s({ verb: "GET", le: "+Inf" }, [[10, 4], [20, 0], [30, 1]]),
+    s({ verb: "LIST", le: "0.1" }, [[30, 0]]),
+    s({ verb: "LIST", le: "0.5" }, [[30, 2]]),
+    s({ verb: "LIST", le: "1" }, [[30, 2]]),
+    s({ verb: "LIST", le: "+Inf" }, [[30, 2]]),
+  ];
+  // What `(sum … > 0) or sum …{le="+Inf"}` answers for the same data.
+  const sparse = dense
+    .map((x) => ({ labels: x.labels, points: x.points.filter(([, v]) => x.labels.le === "+Inf" || (v ?? 0) > 0) }))
+    .filter((x) => x.points.length > 0);
+  const opts = { sparse: { les: LES } };
+
+  it("quantiles equal the unfiltered read's, NaN where a group saw nothing", () => {
+    // GET p50 at 10: rank 2 of 4 in (0.1, 0.5] → 0.1 + 0.4 × 2/4 = 0.3 — from 0 instead (0.2) had the zero
+    // 0.1 bucket stayed missing. At 20 all zero → NaN (null), at 30 the one request is above 1 → 1.
+    const want = quantileSeries(dense, 0.5, ["verb"]);
+    expect(quantileSeries(sparse, 0.5, ["verb"], opts)).toEqual(want);
+    expect(want.find((x) => x.labels.verb === "GET")!.points).toEqual([[10, 0.30000000000000004], [20, null], [30, 1]]);
+    expect(quantileSeries(sparse, 0.5, ["verb"])).not.toEqual(want);
+  });
+
+  it("heatmap buckets and rankings over the range equal the unfiltered read's", () => {
+    expect(groupBuckets(sparse, [], undefined, opts.sparse)).toEqual(groupBuckets(dense, []));
+    expect(quantileOverRange(sparse, 0.99, ["verb"], opts)).toEqual(quantileOverRange(dense, 0.99, ["verb"]));
+  });
+
+  it("puts back no bucket above a group's smallest one with a point: above it, a missing le is not the group's", () => {
+    // A layout without 0.5: its 1 bucket is 3, so the missing 0.5 cannot have been 0 (cumulative): left out.
+    const other = [s({ verb: "PUT", le: "0.1" }, [[10, 1]]), s({ verb: "PUT", le: "1" }, [[10, 3]]), s({ verb: "PUT", le: "+Inf" }, [[10, 3]])];
+    const les = groupBuckets(other, ["verb"], undefined, opts.sparse).map((x) => x.labels.le);
+    expect(les.sort()).toEqual(["+Inf", "0.1", "1"]);
+  });
+});

@@ -46,6 +46,21 @@ export interface QuantileOptions extends HistogramQuantileOptions {
   filter?: LabelFilter;
   /** quantileOverRange: only steps after this time (unix s) count. */
   after?: number;
+  /** The input is a sparse read (see SparseBuckets): its zero buckets are put back first. */
+  sparse?: SparseBuckets;
+}
+
+/**
+ * A read that left out its zero buckets (the planner's `… > 0 or …{le="+Inf"}`, which keeps every +Inf
+ * bucket, zero or not): the family's `le` values as the scrape writes them. Where a group's +Inf bucket has a
+ * point, every `le` of the family below the group's smallest bucket with a point there was zero (buckets are
+ * cumulative), and is put back as 0; a missing `le` above it does not exist for the group. The groups are then
+ * those of the unfiltered read, provided every series of the family has the family's `le` values (one bucket
+ * layout; with several, a quantile falling in a group's lowest non-zero bucket may start its interpolation at
+ * another layout's bound, an error within that bucket).
+ */
+export interface SparseBuckets {
+  les: readonly string[];
 }
 
 /** One entry of a ranking over the whole range (see quantileOverRange). */
@@ -291,7 +306,7 @@ interface BucketGroup {
  * Prometheus 2.42's: plain `+=` in input order; a null point (NaN/±Inf upstream) makes the sum NaN; a
  * missing point adds nothing; all missing → missing.
  */
-function sumByGroup(series: readonly RangeSeries[], by: readonly string[], filter: LabelFilter | undefined): Map<string, BucketGroup> {
+function sumByGroup(series: readonly RangeSeries[], by: readonly string[], filter: LabelFilter | undefined, sparse?: SparseBuckets): Map<string, BucketGroup> {
   const groupNames = unique(by.filter((n) => n !== "le"));
   const { times, series: columns } = columnsOf(series);
   const n = times.length;
@@ -319,7 +334,33 @@ function sumByGroup(series: readonly RangeSeries[], by: readonly string[], filte
       present[k] = 1;
     }
   }
+  if (sparse) for (const group of groups.values()) restoreZeroBuckets(group, sparse, n);
   return groups;
+}
+
+/** SparseBuckets: the zero buckets of one group put back, at every step where its +Inf bucket has a point. */
+function restoreZeroBuckets(group: BucketGroup, sparse: SparseBuckets, n: number): void {
+  const inf = [...group.byLe].find(([le]) => parseBucketBound(le) === Infinity)?.[1];
+  if (!inf) return;
+  const family = sparse.les
+    .map((le) => ({ le, bound: parseBucketBound(le) }))
+    .filter((b): b is { le: string; bound: number } => b.bound !== null && b.bound !== Infinity)
+    .sort((a, b) => a.bound - b.bound);
+  const own = [...group.byLe].map(([le, acc]) => ({ bound: parseBucketBound(le), acc }));
+  for (let k = 0; k < n; k++) {
+    if (!inf.present[k]) continue;
+    let smallest = Infinity;
+    for (const { bound, acc } of own) if (bound !== null && acc.present[k] && bound < smallest) smallest = bound;
+    for (const { le, bound } of family) {
+      if (bound >= smallest) break;
+      let acc = group.byLe.get(le);
+      if (!acc) group.byLe.set(le, (acc = { sum: new Float64Array(n), present: new Uint8Array(n) }));
+      if (!acc.present[k]) {
+        acc.present[k] = 1;
+        acc.sum[k] = 0;
+      }
+    }
+  }
 }
 
 const toWire = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -337,9 +378,9 @@ function byLabels(a: { labels: Labels }, b: { labels: Labels }): number {
  * ±Inf in Prometheus) makes the sum null. `le` values are grouped as written, like Prometheus does.
  * Output sorted by labels, points by time.
  */
-export function groupBuckets(series: readonly RangeSeries[], by: readonly string[], filter?: LabelFilter): RangeSeries[] {
+export function groupBuckets(series: readonly RangeSeries[], by: readonly string[], filter?: LabelFilter, sparse?: SparseBuckets): RangeSeries[] {
   const out: RangeSeries[] = [];
-  for (const group of sumByGroup(series, by, filter).values()) {
+  for (const group of sumByGroup(series, by, filter, sparse).values()) {
     for (const [le, { sum, present }] of group.byLe) {
       const labels = le === "" ? { ...group.labels } : { ...group.labels, le };
       const points: Point[] = [];
@@ -401,7 +442,7 @@ function innerNames(by: readonly string[], worstOf: string | undefined): string[
  */
 export function quantileSeries(series: readonly RangeSeries[], q: number, by: readonly string[], opts: QuantileOptions = {}): RangeSeries[] {
   const outerNames = unique(by).filter((n) => n !== "le");
-  const groups = sumByGroup(series, innerNames(by, opts.worstOf), opts.filter);
+  const groups = sumByGroup(series, innerNames(by, opts.worstOf), opts.filter, opts.sparse);
   const bounds = boundsOf(groups.values());
   const outer = new Map<string, { labels: Labels; byTime: Map<number, number> }>();
   for (const group of groups.values()) {
@@ -463,7 +504,7 @@ function kahanSum(values: Iterable<number>): number {
  */
 export function quantileOverRange(series: readonly RangeSeries[], q: number, by: readonly string[], opts: QuantileOptions = {}): RangeQuantile[] {
   const outerNames = unique(by).filter((n) => n !== "le");
-  const groups = sumByGroup(series, innerNames(by, opts.worstOf), opts.filter);
+  const groups = sumByGroup(series, innerNames(by, opts.worstOf), opts.filter, opts.sparse);
   const bounds = boundsOf(groups.values());
   const outer = new Map<string, { labels: Labels; value: number }>();
   for (const group of groups.values()) {

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scenario } from "../../../demo/scenario";
+import { startFaultProxy } from "../../../test-support/fault-proxy";
 import { fixtureEnd, replayTextScrape, scenarioPrometheus } from "../../../test-support/fixtures";
 import type { RunningPrometheus } from "../../../test-support/prometheus";
 import { PANELS } from "../../panels/catalog";
@@ -175,10 +176,34 @@ describe("derived = Prometheus, the real kube-apiserver v1.30 scrape", () => {
     expect(await expectDerivedEqualsPrometheus(prom, end - 3600, end)).toBeGreaterThan(100);
   });
 
-  it("reads the wide ranking grouping at a coarse step when merged it would be too large an answer (6 h)", async () => {
+  it("over the last 6 hours", async () => {
     useCluster(prom.url);
-    // ~270 verb × resource × scope sets × 24 buckets × 181 steps: well over MERGED_READ_MAX_POINTS.
-    const { ranking, tiles } = await slowestCallsStep(end - 6 * 3600, end);
-    expect(ranking).toBeGreaterThan(tiles);
+    expect(await expectDerivedEqualsPrometheus(prom, end - 6 * 3600, end)).toBeGreaterThan(100);
+  });
+
+  it("reads the wide family once, without its zero buckets, where the merged answer would be too large (6 h)", async () => {
+    useCluster(prom.url);
+    // ~270 verb × resource × scope sets × 24 buckets × 181 steps: well over MERGED_READ_MAX_POINTS, so the
+    // ranking and the tiles share one sparse read (every +Inf bucket kept, the other zeros left out).
+    const ranking = await panelData("slowest-calls", { cluster: "default", start: end - 6 * 3600, end, width: 1200 });
+    const tiles = await panelData("api-latency-p99", { cluster: "default", start: end - 6 * 3600, end, width: 1200 });
+    expect(ranking.window.step).toBe(tiles.window.step);
+    expect(ranking.queries[0]!.readExpr).toBe(tiles.queries[0]!.readExpr);
+    expect(ranking.queries[0]!.readExpr).toMatch(/> 0\) or sum by \(le, .*le="\+Inf"/);
+  });
+
+  it("falls back to the separate view and coarse reads when the sparse answer is over the response limit", async () => {
+    // The answer of any sparse read (the only queries with le="+Inf" in them) is 64 MiB: over the limit.
+    const proxy = await startFaultProxy(prom.url, [{ queryContains: 'le="+Inf"', fault: { kind: "big", bytes: 64 << 20, json: true } }]);
+    try {
+      useCluster(proxy.url);
+      const { ranking, tiles } = await slowestCallsStep(end - 6 * 3600, end);
+      expect(ranking).toBeGreaterThan(tiles);
+      expect(proxy.requests.some((r) => r.outcome === "big")).toBe(true);
+      // Still every derived point equal to Prometheus' own answer, through the fallback reads.
+      expect(await expectDerivedEqualsPrometheus(prom, end - 3600, end)).toBeGreaterThan(100);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
