@@ -101,7 +101,7 @@ test.describe("fleet", () => {
     const { from, to } = stormHour(fleet.scenario);
     // Tall enough that every panel is near the screen and asked for at once.
     await page.setViewportSize({ width: 1366, height: 9000 });
-    const added = ["apf-control-plane-seats", "etcd-db-size", "webhook-rejections", "scheduler-pending", "scheduler-attempts", "kcm-workqueue-depth", "kcm-workqueue-latency"];
+    const added = ["apf-control-plane-seats", "etcd-db-size", "webhook-calls", "webhook-rejections", "scheduler-pending", "scheduler-attempts", "kcm-workqueue-depth", "kcm-workqueue-latency"];
     const versions = { default: "1.30", calm: "1.35", watchers: "1.24" } as const;
     for (const [id, version] of Object.entries(versions)) {
       expect(demoFleet("1.30").map((c) => [c.label, c.version]).concat([["default", "1.30"]])).toContainEqual([id, version]);
