@@ -12,9 +12,16 @@ import type { Scenario } from "../demo/scenario";
 import { fleetResponseSchema } from "../lib/api-schema";
 import { formatValue } from "../lib/format";
 import { startApp, type RunningApp } from "../test-support/app-server";
-import { scenarioPrometheus, sharedWorkspacePrometheus } from "../test-support/fixtures";
-import { freePort } from "../test-support/prometheus";
+import { replayTextScrape, scenarioPrometheus, sharedWorkspacePrometheus } from "../test-support/fixtures";
+import { freePort, type RunningPrometheus } from "../test-support/prometheus";
 import { panel } from "./fixtures";
+
+/** A shared workspace with more values of its cluster label than discovery lists (MAX_DISCOVERED_CLUSTERS is 200). */
+const WIDE_VALUES = 205;
+
+interface WideStack {
+  app: RunningApp;
+}
 
 interface FleetStack {
   app: RunningApp;
@@ -22,7 +29,32 @@ interface FleetStack {
   ids: string[];
 }
 
-const test = base.extend<object, { fleet: FleetStack }>({
+const test = base.extend<object, { fleet: FleetStack; wide: WideStack }>({
+  // A real Prometheus holding 205 small clusters: a two-metric API-server scrape, one copy per `cluster`
+  // value, replayed over half an hour (cheap: ~400 series), behind a `discoverClusters` entry.
+  wide: [
+    async ({}, use) => {
+      const dir = mkdtempSync(join(tmpdir(), "apiscope-fleet-wide-e2e-"));
+      const values = Array.from({ length: WIDE_VALUES }, (_, i) => `c-${String(i).padStart(3, "0")}`);
+      const scrape = [
+        "# TYPE apiserver_request_total counter",
+        ...values.map((v) => `apiserver_request_total{cluster="${v}",code="200",verb="GET",resource="pods",scope="resource"} 100`),
+        "# TYPE apiserver_current_inflight_requests gauge",
+        ...values.map((v) => `apiserver_current_inflight_requests{cluster="${v}",request_kind="readOnly"} 2`),
+        "",
+      ].join("\n");
+      writeFileSync(join(dir, "wide.prom"), scrape);
+      const prom: RunningPrometheus = await replayTextScrape(join(dir, "wide.prom"), { job: "apiserver", instance: "10.0.0.1:443", durationSeconds: 1800 });
+      const clusters = [{ id: "wide", name: "wide workspace", kind: "prometheus", url: prom.url, discoverClusters: { label: "cluster" } }];
+      writeFileSync(join(dir, "clusters.json"), JSON.stringify({ clusters }));
+      const app = await startApp({ APISCOPE_CONFIG: join(dir, "clusters.json") });
+      await use({ app });
+      await app.stop();
+      await prom.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: "worker", timeout: 240_000 },
+  ],
   fleet: [
     async ({}, use) => {
       const incident = await scenarioPrometheus({ k8sVersion: "1.30" });
@@ -101,7 +133,7 @@ test.describe("fleet", () => {
     const { from, to } = stormHour(fleet.scenario);
     // Tall enough that every panel is near the screen and asked for at once.
     await page.setViewportSize({ width: 1366, height: 9000 });
-    const added = ["apf-control-plane-seats", "etcd-db-size", "webhook-rejections", "scheduler-pending", "scheduler-attempts", "kcm-workqueue-depth", "kcm-workqueue-latency"];
+    const added = ["apf-control-plane-seats", "etcd-db-size", "webhook-calls", "webhook-rejections", "scheduler-pending", "scheduler-attempts", "kcm-workqueue-depth", "kcm-workqueue-latency"];
     const versions = { default: "1.30", calm: "1.35", watchers: "1.24" } as const;
     for (const [id, version] of Object.entries(versions)) {
       expect(demoFleet("1.30").map((c) => [c.label, c.version]).concat([["default", "1.30"]])).toContainEqual([id, version]);
@@ -187,5 +219,21 @@ test.describe("fleet", () => {
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toContain('"nope"');
     expect(body.error.message).toContain("default");
+  });
+
+  test("a shared workspace with more clusters than discovery lists: the first 200 by name, and a notice saying how many were left out", async ({ page, wide }) => {
+    await page.goto(`${wide.app.url}/fleet`);
+    const notice = page.getByTestId("fleet-notice");
+    await expect(notice).toHaveCount(1);
+    await expect(notice).toHaveText(`wide workspace: 200 of the ${WIDE_VALUES} values of label cluster are listed (the first by name; at most 200).`);
+    await expect(notice).toBeVisible();
+    // Exactly the first 200 values by name are rows; the five after them are not.
+    const rows = page.getByTestId("fleet-row");
+    await expect(rows).toHaveCount(200);
+    const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-cluster")!));
+    expect([...ids].sort()).toEqual(Array.from({ length: 200 }, (_, i) => `wide:c-${String(i).padStart(3, "0")}`));
+    // A value past the cap is no cluster of this deployment: refused by name, as any unknown id.
+    const res = await page.request.get(`${wide.app.url}/api/fleet?start=${Math.floor(Date.now() / 1000) - 3600}&end=${Math.floor(Date.now() / 1000)}&cluster=wide:c-204`);
+    expect(res.status()).toBe(404);
   });
 });

@@ -15,10 +15,10 @@ function byId(id: string): PanelDef {
 }
 
 describe("panel catalogue", () => {
-  it("has the thirty panels of panels.md (1..30, in order) and the EKS console's seven (31..37), in row order", () => {
-    expect(PANELS).toHaveLength(37);
+  it("has the thirty panels of panels.md (1..30, in order) and the EKS console's eight (31..38), in row order", () => {
+    expect(PANELS).toHaveLength(38);
     expect(PANELS.map((p) => p.number).filter((n) => n <= 30)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(PANELS.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 37 }, (_, i) => i + 1));
+    expect(PANELS.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 38 }, (_, i) => i + 1));
     const rowOrder = ROWS.map((r) => r.id);
     const seen = PANELS.map((p) => rowOrder.indexOf(p.row));
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
@@ -80,10 +80,21 @@ describe("panel catalogue", () => {
         // Rankings over the range are one value per row; everything else is drawn over time.
         expect(q.type ?? "range", `${p.id}/${q.id}`).toBe(q.histogram.derive.kind === "quantile-over-range" ? "instant" : "range");
       }
-    // The latency panels served from one read per histogram family (panels 12, 20, 21 and 27 read other,
-    // smaller histograms with plain PromQL).
+    // The latency panels served from one read per histogram family (panels 12, 20 and 21 read other,
+    // smaller histograms with plain PromQL); the two webhook panels share one read of theirs.
     expect([...panelsWithHistograms].sort()).toEqual(
-      ["api-latency-p99", "etcd-latency-p99", "apf-queue-wait", "slowest-calls", "api-latency-heatmap", "etcd-latency-heatmap", "api-vs-etcd", "etcd-by-operation"].sort(),
+      [
+        "api-latency-p99",
+        "etcd-latency-p99",
+        "apf-queue-wait",
+        "slowest-calls",
+        "api-latency-heatmap",
+        "etcd-latency-heatmap",
+        "api-vs-etcd",
+        "etcd-by-operation",
+        "webhook-duration",
+        "webhook-calls",
+      ].sort(),
     );
   });
   it("a histogram query shows the PromQL Prometheus would run for the same numbers (written out by hand)", () => {
@@ -102,6 +113,17 @@ describe("panel catalogue", () => {
     );
     // Observations per bucket per step.
     expect(expr("api-latency-heatmap", "buckets")).toBe('sum by (le) (increase(apiserver_request_duration_seconds_bucket{verb!~"WATCH|CONNECT"}[$__rate_interval]))');
+    // p90 per webhook on the worst server (panels.md #27); its p99 and call rate beside it.
+    expect(expr("webhook-duration", "p90")).toBe(
+      "max by (name) (histogram_quantile(0.9, sum by (instance, le, name) (increase(apiserver_admission_webhook_admission_duration_seconds_bucket[$__rate_interval]))))",
+    );
+    expect(expr("webhook-calls", "p99")).toBe(
+      "max by (name) (histogram_quantile(0.99, sum by (instance, le, name) (increase(apiserver_admission_webhook_admission_duration_seconds_bucket[$__rate_interval]))))",
+    );
+    // Calls per second: the +Inf bucket counts every observation, whatever the le set.
+    expect(expr("webhook-calls", "calls")).toBe(
+      'sum by (name, type, rejected) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{le="+Inf"}[$__rate_interval]))',
+    );
     // Worst server per flow schema, steps without any wait dropped.
     expect(expr("apf-queue-wait", "p99")).toBe(
       "max by (flow_schema, priority_level) (histogram_quantile(0.99, sum by (instance, le, flow_schema, priority_level) (increase(apiserver_flowcontrol_request_wait_duration_seconds_bucket[$__rate_interval])))) > 0",
@@ -132,6 +154,8 @@ describe("panel catalogue", () => {
       Object.fromEntries(byId(panelId).queries.map((q) => [q.id, q.variants.map((v) => templateMetricNames(v.expr).sort())]));
     expect(names("etcd-db-size")).toEqual({ size: [["apiserver_storage_size_bytes"], ["apiserver_storage_db_total_size_in_bytes"], ["etcd_db_total_size_in_bytes"]] });
     expect(names("webhook-rejections")).toEqual({ rejected: [["apiserver_admission_webhook_rejection_count"]] });
+    const webhookBuckets = [["apiserver_admission_webhook_admission_duration_seconds_bucket"]];
+    expect(names("webhook-calls")).toEqual({ calls: webhookBuckets, p99: webhookBuckets });
     expect(names("apf-control-plane-seats")).toEqual({
       "in-use": [["apiserver_flowcontrol_current_executing_seats"], ["apiserver_flowcontrol_request_concurrency_in_use"]],
       configured: [["apiserver_flowcontrol_nominal_limit_seats"], ["apiserver_flowcontrol_request_concurrency_limit"]],

@@ -1,6 +1,7 @@
 // The thirty panels of ../shared/reference/panels.md (numbers 1–30), and the EKS console's signals apiscope
-// adds to them (31–37: seats against a Provisioned Control Plane tier, etcd database size against its quota,
-// webhook rejections, the scheduler and the controller manager), in the order an SRE reads them mid-incident.
+// adds to them (31–38: seats against a Provisioned Control Plane tier, etcd database size against its quota,
+// webhook rejections, the scheduler and the controller manager, webhook calls and p99), in the order an SRE
+// reads them mid-incident.
 // Rules every query follows: no recording rules; `max` across API servers where an average would hide a
 // hot one; the exempt priority level (limit 0) is never a divisor; label-renames are absorbed by grouping
 // on both the old and the new label names (a missing label is just empty) or by ordered variants.
@@ -11,6 +12,7 @@ import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "./types";
 const API_LATENCY = "apiserver_request_duration_seconds";
 const ETCD_LATENCY = "etcd_request_duration_seconds";
 const APF_WAIT = "apiserver_flowcontrol_request_wait_duration_seconds";
+const WEBHOOK_DURATION = "apiserver_admission_webhook_admission_duration_seconds";
 
 /** The server's --max-requests-inflight and --max-mutating-requests-inflight, from the cluster's configuration. */
 const INFLIGHT_LIMITS: ClusterLimitRef[] = [
@@ -768,12 +770,35 @@ absentReason: "etcd_request_duration_seconds is not scraped for this job.",
     unit: "seconds",
     chart: "timeseries",
     options: { maxSeries: 4 },
+    queries: [histogramQuery({ id: "p90", legend: "{{name}}" }, WEBHOOK_DURATION, { kind: "quantile", q: 0.9, by: ["name"], worstServer: true, where: [] })],
+    absentReason: "No admission webhook was called on this cluster: apiserver_admission_webhook_* appears with the first call.",
+    emptyMessage: "No admission webhook calls in this range.",
+  },
+  {
+    // The EKS console's webhook view (requests, rejections, p99) from #27's own read of the histogram:
+    // the call rate is its +Inf bucket, the p99 the same buckets' quantile, so this panel costs no sample.
+    id: "webhook-calls",
+    number: 38,
+    row: "context",
+    title: "Admission webhook calls and p99",
+    explanation: "Calls per second to each admission webhook, by type (validating or admit) and whether it rejected the request, and each webhook's p99 on the worst server.",
+    hint: "rejected=true climbing: the webhook turns writes down (see the rejections panel for why); a p99 near the webhook's timeout: every write it matches waits that long.",
+    unit: "perSecond",
+    chart: "timeseries",
+    options: { maxSeries: 8 },
     queries: [
-      {
-        id: "p90",
-        legend: "{{name}}",
-        variants: [{ expr: worstServerQuantile(0.9, "apiserver_admission_webhook_admission_duration_seconds_bucket", "", ["name"]) }],
-      },
+      histogramQuery({ id: "calls", legend: "{{name}} · {{type}} · rejected={{rejected}}", caption: "calls per second" }, WEBHOOK_DURATION, {
+        kind: "rate",
+        by: ["name", "type", "rejected"],
+        where: [],
+      }),
+      histogramQuery({ id: "p99", legend: "{{name}} p99", unit: "seconds", caption: "p99 (worst server)" }, WEBHOOK_DURATION, {
+        kind: "quantile",
+        q: 0.99,
+        by: ["name"],
+        worstServer: true,
+        where: [],
+      }),
     ],
     absentReason: "No admission webhook was called on this cluster: apiserver_admission_webhook_* appears with the first call.",
     emptyMessage: "No admission webhook calls in this range.",

@@ -6,6 +6,9 @@ import type { CounterDerivation, HistogramDerivation, LabelFilter, PanelQuery } 
 /** `verb!~"WATCH|CONNECT"`: long-running requests would swamp every latency statistic. */
 export const NON_STREAMING: LabelFilter = { label: "verb", op: "!~", value: "WATCH|CONNECT" };
 
+/** The +Inf bucket of a classic histogram: every observation, whatever the `le` set. */
+export const INF_BUCKET: LabelFilter = { label: "le", op: "=", value: "+Inf" };
+
 export function selector(where: LabelFilter[]): string {
   return where.length ? `{${where.map((f) => `${f.label}${f.op}${JSON.stringify(f.value)}`).join(",")}}` : "";
 }
@@ -22,7 +25,14 @@ const rawBuckets = (family: string): SeriesSource => (where, window) => `increas
 const rawRate = (metric: string): SeriesSource => (where, window) => `rate(${metric}${selector(where)}[${placeholder(window)}])`;
 
 /** The PromQL with the same meaning as a derivation, with Grafana-style window placeholders. */
-export function equivalentPromQL(family: string, d: HistogramDerivation, source: SeriesSource = rawBuckets(family)): string {
+export function equivalentPromQL(family: string, d: HistogramDerivation, source?: SeriesSource): string {
+  if (d.kind === "rate") {
+    // A per-second rate, where every source yields a per-window increase: no recorded series serves it
+    // (recorded.ts lists none of a family with a rate derivation; the planner asks only raw reads for it).
+    if (source) throw new Error(`the rate of ${family} has no equivalent over a recorded series`);
+    return `sum${d.by.length ? ` by (${d.by.join(", ")})` : ""} (rate(${family}_bucket${selector([...d.where, INF_BUCKET])}[$__rate_interval]))`;
+  }
+  source ??= rawBuckets(family);
   if (d.kind === "heatmap") return `sum by (le) (${source(d.where, "step")})`;
   const window = d.kind === "quantile-over-range" ? "range" : "step";
   const inner = ["instance", "le", ...d.by].filter((l, i, all) => (l !== "instance" || d.worstServer) && all.indexOf(l) === i);

@@ -59,6 +59,8 @@ export interface LabelFilter {
  *   `worstServer` takes the quantile per API server first, then the highest.
  * - quantile-over-range: one value per group for the whole range (rankings).
  * - heatmap: observations per bucket per step, summed over everything that matches.
+ * - rate: observations per second per `by` group, the +Inf bucket's rate (`sum by (by) (rate(…_bucket{le="+Inf"}[step]))`):
+ *   a histogram's call rate from the same read as its quantiles, where `_count` would be a second family read.
  */
 export type HistogramDerivation =
   | {
@@ -73,7 +75,8 @@ export type HistogramDerivation =
       coarse?: boolean;
     }
   | { kind: "quantile-over-range"; q: number; by: string[]; worstServer: boolean; where: LabelFilter[] }
-  | { kind: "heatmap"; where: LabelFilter[] };
+  | { kind: "heatmap"; where: LabelFilter[] }
+  | { kind: "rate"; by: string[]; where: LabelFilter[] };
 
 /**
  * What a query derives from a counter the server reads once per view, summed by the labels its

@@ -84,15 +84,28 @@ export function discoverInstances(cacheKey: string, api: PrometheusApi, scope: L
   });
 }
 
-/** `scope` holds the cluster and job matchers: what exists for this job is what the panels can use. */
-export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number): Promise<Capabilities> {
+/** Where the histograms' bucket sets are asked: once for every cluster of a shared backend (dashboard.ts discoveryScope). */
+export interface BucketScope {
+  key: string;
+  api: PrometheusApi;
+  scope: LabelMatcher[];
+  /** The scope holds other clusters too (a shared backend): its `le` values are theirs as well. */
+  shared?: boolean;
+}
+
+/**
+ * `scope` holds the cluster and job matchers: what exists for this job is what the panels can use. The
+ * bucket counts per family (`buckets`: by default the same scope) only size the planner's reads, so a
+ * shared backend asks them once for all its clusters: the most `le` values any of them has.
+ */
+export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number, buckets?: BucketScope): Promise<Capabilities> {
   return cached(`caps|${cacheKey}`, async () => {
     const probes = [...new Set([...LABEL_PROBES, ...HISTOGRAM_FAMILIES.map((f) => `${f}_count`)])];
     const byName = (m: string) => selector([...scope, { name: "__name__", op: "=", value: m }]);
     const [names, series, bucketBounds] = await Promise.all([
       api.labelValues({ name: "__name__", match: [selector(scope)], start, end }),
       api.series({ match: probes.map(byName), start, end }),
-      Promise.all(HISTOGRAM_FAMILIES.map((f) => api.labelValues({ name: "le", match: [byName(`${f}_bucket`)], start, end }))),
+      discoverBucketBounds(buckets ?? { key: cacheKey, api, scope }, start, end),
     ]);
     const labels = new Map<string, Set<string>>();
     const labelSets = new Map<string, Labels[]>();
@@ -105,10 +118,20 @@ export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope
       labelSets.set(name, [...(labelSets.get(name) ?? []), s]);
     }
     const histograms = new Map<string, HistogramShape>(
-      HISTOGRAM_FAMILIES.map((f, i) => [f, { labelSets: labelSets.get(`${f}_count`) ?? [], buckets: bucketBounds[i]!.length, les: bucketBounds[i]! }]),
+      // A shared backend's `le` values are those of all its clusters: a sparse read of one cluster could put
+      // back a zero bucket another version has and this one has not, so only a cluster's own are kept.
+      HISTOGRAM_FAMILIES.map((f, i) => [f, { labelSets: labelSets.get(`${f}_count`) ?? [], buckets: bucketBounds[i]!.length, ...(buckets?.shared ? {} : { les: bucketBounds[i]! }) }]),
     );
     return { metrics: new Set(names), labels, histograms };
   });
+}
+
+/** How many `le` values each family the planner reads has in the scope (HISTOGRAM_FAMILIES order). */
+/** Each family's `le` values, as written. */
+function discoverBucketBounds({ key, api, scope }: BucketScope, start: number, end: number): Promise<string[][]> {
+  return cached(`buckets|${key}`, () =>
+    Promise.all(HISTOGRAM_FAMILIES.map((f) => api.labelValues({ name: "le", match: [selector([...scope, { name: "__name__", op: "=", value: `${f}_bucket` }])], start, end }))),
+  );
 }
 
 /**

@@ -629,3 +629,15 @@ export function assertConfigAtStartup(): void {
     process.exit(1);
   }
 }
+
+/** Clusters whose readings can be asked together: one backend, told apart by the same label. */
+export function sharedBackendKey(cluster: ClusterConfig): string | null {
+  const label = cluster.discoverClusters?.label ?? (cluster.clusterLabel !== undefined ? clusterLabelName(cluster) : null);
+  return label === null ? null : `${backendKey(cluster)}\n${label}`;
+}
+
+/** The configured entry whose client asks a shared backend's grouped queries: the first of that backend. */
+export function sharedBackendLead(cluster: ClusterConfig): ClusterConfig | undefined {
+  const key = sharedBackendKey(cluster);
+  return key === null ? undefined : getClusters().find((c) => sharedBackendKey(c) === key);
+}

@@ -11,7 +11,7 @@ import { CHART_KINDS } from "../panels/kinds";
 import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "../panels/types";
 import { discoverCapabilities, discoverComponent, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
 import { auditTarget } from "./audit-target";
-import { DEFAULT_ETCD_QUOTA_BYTES, clusterLabelName, clusterMatchers, getCluster, tierCeiling, type ClusterConfig } from "./config";
+import { DEFAULT_ETCD_QUOTA_BYTES, clusterLabelName, clusterMatchers, getCluster, sharedBackendKey, sharedBackendLead, tierCeiling, type ClusterConfig } from "./config";
 import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
 import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
@@ -31,31 +31,56 @@ function discoveryRange(end: number): { start: number; end: number } {
 }
 
 /**
- * The API-server jobs on this cluster and the one to use: the asked-for job if it exists, else the default.
+ * Where a cluster's backend-wide discovery is asked (its API-server jobs, its histograms' bucket sets). The
+ * clusters of one shared backend (a workspace told apart by a label: configured, discovered, or the
+ * discovering entry itself) share it, whichever asks first: one cache key per backend and label, asked
+ * through the backend's lead entry's client, with no cluster matcher. A cluster of its own backend asks for
+ * itself. What differs per cluster of a workspace (which metric names and label sets it has: its
+ * Kubernetes version) is still asked per cluster, in resolveView.
+ */
+export interface DiscoveryScope {
+  /** Cache key of the scope: the cluster's id, or `backend|<backend and label>` (no id has "|" in it). */
+  key: string;
+  api: PrometheusApi;
+  /** The cluster's label matcher, or none for a shared backend's scope. */
+  matchers: LabelMatcher[];
+}
+
+export function discoveryScope(cluster: ClusterConfig): DiscoveryScope {
+  const lead = sharedBackendLead(cluster);
+  if (lead) return { key: `backend|${sharedBackendKey(cluster)}`, api: clientFor(lead.id), matchers: [] };
+  return { key: cluster.id, api: clientFor(cluster.id), matchers: clusterMatchers(cluster) };
+}
+
+/**
+ * The API-server jobs in this scope and the one to use: the asked-for job if it exists, else the default.
  * Discovery looks at the view's end, or now when the end is in the future (nothing exists there yet). A
  * window where no job has data (a range in 1970, before the cluster existed) takes the jobs of now: its
  * panels then run their queries and answer, truthfully, that the window is empty.
  */
-export async function resolveJob(cluster: ClusterConfig, api: PrometheusApi, jobParam: string | undefined, end: number) {
+export async function resolveJob(scope: DiscoveryScope, jobParam: string | undefined, end: number) {
   const nowSeconds = Math.floor(Date.now() / 1000);
   let r = discoveryRange(Math.min(end, nowSeconds));
-  let found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
+  let found = await discoverJobs(`${scope.key}|${r.end}`, scope.api, scope.matchers, r.start, r.end);
   if (found.jobs.length === 0 && r.end < discoveryRange(nowSeconds).end) {
     r = discoveryRange(nowSeconds);
-    found = await discoverJobs(`${cluster.id}|${r.end}`, api, clusterMatchers(cluster), r.start, r.end);
+    found = await discoverJobs(`${scope.key}|${r.end}`, scope.api, scope.matchers, r.start, r.end);
   }
   const { jobs, defaultJob } = found;
-  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob, range: r, cacheKey: `${cluster.id}|${r.end}` };
+  return { jobs, job: jobParam && jobs.includes(jobParam) ? jobParam : defaultJob, range: r };
 }
 
 export async function resolveTargets(clusterId: string, jobParam: string | undefined, end: number): Promise<TargetsResponse> {
   const cluster = getCluster(clusterId);
   const api = clientFor(clusterId);
-  const { jobs, job, range: r } = await resolveJob(cluster, api, jobParam, end);
+  const { jobs, job, range: r } = await resolveJob(discoveryScope(cluster), jobParam, end);
   const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job ?? "" }];
   const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, scope, r.start, r.end) : [];
   return { jobs, job, instances };
 }
+
+/** The job has API-server metrics for this cluster (discoverJobs' evidence). */
+const hasApiServer = (caps: Capabilities) => caps.metrics.has("apiserver_request_total") || caps.metrics.has("apiserver_current_inflight_requests");
 
 /** Everything a panel's answer depends on besides the panel: resolved once per request. */
 export interface ViewContext {
@@ -106,14 +131,31 @@ function clusterLimits(cluster: ClusterConfig): ClusterLimits {
 export async function resolveView(req: Omit<PanelRequest, "width">): Promise<ViewContext> {
   const cluster = getCluster(req.cluster);
   const api = clientFor(req.cluster);
-  const { jobs, job, range: r, cacheKey } = await resolveJob(cluster, api, req.job, req.end);
-  if (!job) {
-    throw new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
+  const shared = discoveryScope(cluster);
+  const noJob = () =>
+    new DataSourceError("not_found", "No API-server metrics found on this backend in the last 6 hours.", {
       hint: `Check that kube-apiserver /metrics is scraped (job "apiserver", "kube-apiserver" or "kubernetes-apiservers")${
         cluster.clusterLabel !== undefined ? ` with label ${clusterLabelName(cluster)}=${JSON.stringify(cluster.clusterLabel)}` : ""
       }.`,
     });
+  // The metric names and probed label sets are this cluster's own (one workspace may hold 1.24 and 1.35);
+  // the bucket sets, which only size reads, are asked once in the discovery scope (an upper bound there).
+  const capabilitiesOf = (job: string, r: { start: number; end: number }) =>
+    discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, [...clusterMatchers(cluster), { name: "job", op: "=", value: job }], r.start, r.end, {
+      key: `${shared.key}|${job}|${r.end}`,
+      api: shared.api,
+      scope: [...shared.matchers, { name: "job", op: "=", value: job }],
+      shared: shared.key !== cluster.id,
+    });
+  let { jobs, job, range: r } = await resolveJob(shared, req.job, req.end);
+  let caps = job ? await capabilitiesOf(job, r) : null;
+  if (shared.matchers.length === 0 && cluster.clusterLabel !== undefined && !(caps && hasApiServer(caps))) {
+    // The workspace's job is not this cluster's (its API servers scraped under another job name): its own.
+    ({ jobs, job, range: r } = await resolveJob({ key: req.cluster, api, matchers: clusterMatchers(cluster) }, req.job, req.end));
+    caps = job ? await capabilitiesOf(job, r) : null;
   }
+  if (!job || !caps) throw noJob();
+  const cacheKey = `${req.cluster}|${r.end}`;
   const scope: LabelMatcher[] = [...clusterMatchers(cluster), { name: "job", op: "=", value: job }];
   if (req.instance) {
     const instances = await discoverInstances(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
@@ -121,7 +163,6 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
       throw badRequest("That instance is not an API server of this job in this range", "Pick an API server from the dashboard's instance list (GET /api/targets), or leave it out for all of them.");
     }
   }
-  const caps = await discoverCapabilities(`${req.cluster}|${job}|${r.end}`, api, scope, r.start, r.end);
   const matchers = req.instance ? [...scope, { name: "instance", op: "=" as const, value: req.instance }] : scope;
   // Nothing exists after now: instant queries for a range ending in the future are evaluated now.
   const to = Math.min(req.end, Math.floor(Date.now() / 1000));

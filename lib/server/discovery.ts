@@ -11,9 +11,8 @@
 // reaches PromQL only as the quoted equality matcher every shared-workspace cluster has (config.ts clusterMatchers).
 import "server-only";
 import type { Principal } from "../auth/rules";
-import { backendKey, clusterLabelName, clustersFor, discoveredClustersOf, getClusters, setDiscoveredClusters, type ClusterConfig } from "./config";
-import { resolveJob } from "./dashboard";
-import { clientFor } from "./datasource";
+import { backendKey, clusterLabelName, clustersFor, discoveredClustersOf, getClusters, setDiscoveredClusters, sharedBackendKey, type ClusterConfig } from "./config";
+import { discoveryScope, resolveJob } from "./dashboard";
 import { withDeadline } from "./deadline";
 import { formatMatcher } from "./promql";
 
@@ -48,14 +47,14 @@ function configuredElsewhere(entry: ClusterConfig, label: string): Set<string> {
 }
 
 /**
- * The label's values on the backend's API-server job in the last hours (the dashboard's own job discovery,
- * cached), sorted. `scope`: the cluster whose client asks (its backend is the one read).
+ * The label's values on the backend's API-server job in the last hours, sorted: the backend's own job
+ * discovery (dashboard.ts discoveryScope: once per shared backend, whichever of its entries or clusters
+ * asks, through its lead entry's client), and one label-values call.
  */
-export async function clusterLabelValues(scope: ClusterConfig, label: string, signal?: AbortSignal): Promise<{ job: string | null; values: string[] }> {
-  const api = clientFor(scope.id);
-  // The whole backend's jobs, cached apart from the scope's own (no id has "|" in it).
-  const unscoped: ClusterConfig = { ...scope, id: `${scope.id}|backend`, clusterLabel: undefined };
-  const { job, range } = await resolveJob(unscoped, api, undefined, Math.floor(Date.now() / 1000));
+export async function clusterLabelValues(cluster: ClusterConfig, label: string, signal?: AbortSignal): Promise<{ job: string | null; values: string[] }> {
+  const scope = discoveryScope(cluster);
+  const api = scope.api;
+  const { job, range } = await resolveJob(scope, undefined, Math.floor(Date.now() / 1000));
   if (!job) return { job: null, values: [] };
   const values = await api.labelValues({ name: label, match: [`{${formatMatcher({ name: "job", op: "=", value: job })}}`], start: range.start, end: range.end, signal });
   return { job, values: [...values].sort() };
@@ -122,12 +121,6 @@ export async function listClusters(principal: Principal | null, max = MAX_DISCOV
   return { clusters: lists.flat(), notices };
 }
 
-/** Clusters whose readings can be asked together: one backend, told apart by the same label. */
-export function sharedBackendKey(cluster: ClusterConfig): string | null {
-  const label = cluster.discoverClusters?.label ?? (cluster.clusterLabel !== undefined ? clusterLabelName(cluster) : null);
-  return label === null ? null : `${backendKey(cluster)}\n${label}`;
-}
-
 /**
  * Every label value apiscope lists on this cluster's shared backend: the configured entries' own values and
  * the values their discovering entries last found (the ones listed, within the cap).
@@ -143,8 +136,4 @@ export function listedValues(cluster: ClusterConfig): Set<string> {
   return values;
 }
 
-/** The configured entry whose client asks a shared backend's grouped queries: the first of that backend. */
-export function sharedBackendLead(cluster: ClusterConfig): ClusterConfig | undefined {
-  const key = sharedBackendKey(cluster);
-  return key === null ? undefined : getClusters().find((c) => sharedBackendKey(c) === key);
-}
+export { sharedBackendKey, sharedBackendLead } from "./config";

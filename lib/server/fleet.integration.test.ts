@@ -137,11 +137,22 @@ function instantQueriesSince(mark: number): string[] {
 
 const WORKSPACE_ROWS = ["east", "ws:west"];
 
+/** The metadata calls (label values, series) the stand-in received since `mark`: which label or API, and the match[] selectors. */
+function discoveryCallsSince(mark: number): { what: string; match: string[]; window: string }[] {
+  return standin.requests.slice(mark).flatMap((r) => {
+    const what = /\/api\/v1\/(?:label\/([^/]+)\/values|(series))$/.exec(r.path);
+    if (!what) return [];
+    const params = new URLSearchParams(r.method === "POST" ? r.body : r.query);
+    return [{ what: what[1] ?? what[2]!, match: params.getAll("match[]"), window: `${params.get("start")}..${params.get("end")}` }];
+  });
+}
+
 describe("fleet overview on real backends", () => {
   let fleet: FleetResponse;
   let wallMs: number;
   let listed: ClusterConfig[];
   let workspaceQueries: string[];
+  let discoveryCalls: { what: string; match: string[]; window: string }[];
   const row = (id: string) => fleet.rows.find((r) => r.id === id)!;
   const ok = (id: string) => {
     const r = row(id);
@@ -150,12 +161,14 @@ describe("fleet overview on real backends", () => {
   };
 
   beforeAll(async () => {
+    const discoveryMark = standin.requests.length;
     listed = (await listClusters(null)).clusters;
     const mark = standin.requests.length;
     const t0 = Date.now();
     fleet = await loadFleet(listed, start, end);
     wallMs = Date.now() - t0;
     workspaceQueries = instantQueriesSince(mark);
+    discoveryCalls = discoveryCallsSince(discoveryMark);
   });
 
   it("has one row per configured cluster and per discovered one, worst first, failures leading", () => {
@@ -219,6 +232,29 @@ describe("fleet overview on real backends", () => {
     }
     expect(new Set(workspaceQueries).size, "each grouped query sent once").toBe(workspaceQueries.length);
     expect(ok("east").queries + ok("ws:west").queries).toBe(workspaceQueries.length);
+  });
+
+  it("discovers the workspace's jobs and bucket sets once for all its rows; only what differs per cluster is asked per row", () => {
+    const calls = (what: string) => discoveryCalls.filter((c) => c.what === what);
+    const perCluster = (c: { match: string[] }) => c.match.some((m) => /cluster="(east|west)"/.test(m));
+    // The API-server jobs: once for the workspace per discovery window (the entry's discovery looks at now,
+    // the rows at the view's end), not once per row.
+    const jobs = calls("job");
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs.filter(perCluster)).toEqual([]);
+    expect(new Set(jobs.map((c) => c.window)).size).toBe(jobs.length);
+    // Each histogram family's `le` values: once per family for the workspace, not once per row and family.
+    const le = calls("le");
+    expect(le.length).toBeGreaterThan(0);
+    expect(le.filter(perCluster)).toEqual([]);
+    expect(new Set(le.map((c) => c.match.join())).size).toBe(le.length);
+    // The cluster label's values: one call, whoever asks (the entry's discovery, each row's grouping check).
+    expect(calls("cluster")).toHaveLength(1);
+    // Metric names and probed label sets differ per cluster (east is 1.35, west 1.30): one call per row each.
+    for (const what of ["__name__", "series"]) {
+      expect(calls(what).filter(perCluster), what).toHaveLength(WORKSPACE_ROWS.length);
+      expect(calls(what), what).toHaveLength(WORKSPACE_ROWS.length);
+    }
   });
 
   it("tells the two clusters of the shared workspace apart and uses each one's quota", () => {

@@ -10,7 +10,7 @@
 // Clusters of one shared backend (a workspace told apart by a label, configured or discovered) ask each
 // reading ONCE for all of them: the reading's PromQL without the row's label matcher, grouped by the label
 // (promql.ts groupByLabel), split per row by its value. Every row asks the same grouped query through the
-// backend's lead client (discovery.ts sharedBackendLead), so the data source's cache and in-flight joining
+// backend's lead client (config.ts sharedBackendLead), so the data source's cache and in-flight joining
 // send it once, whichever row asks first, also when the browser asks one row per request. Rows whose
 // version or scrape interval differ get other PromQL, hence their own grouped query. This only happens when
 // the grouped query reads no cluster the fleet does not list (every value of the label on the job is one of
@@ -28,12 +28,12 @@ import { PANELS_BY_ID } from "../panels/catalog";
 import { counterQuery } from "../panels/histograms";
 import type { LabelFilter, PanelQuery, QueryVariant } from "../panels/types";
 import { pickVariant, type Capabilities } from "./capabilities";
-import { DEFAULT_ETCD_QUOTA_BYTES, backendKey, clusterLabelName, tierCeiling, type ClusterConfig } from "./config";
+import { DEFAULT_ETCD_QUOTA_BYTES, backendKey, clusterLabelName, sharedBackendLead, tierCeiling, type ClusterConfig } from "./config";
 import { withDeadline } from "./deadline";
 import { buildExpr, resolveView, type ViewContext } from "./dashboard";
 import { clientFor } from "./datasource";
 import { DataSourceError, type InstantSample, type PrometheusApi } from "./datasource/types";
-import { clusterLabelValues, listedValues, sharedBackendLead } from "./discovery";
+import { clusterLabelValues, listedValues } from "./discovery";
 import { errorResponse } from "./http";
 import { FairGate } from "./limits/fair-queue";
 import { chooseRead, equivalentExpr, isDerived } from "./plan/planner";

@@ -75,5 +75,10 @@ export function promDuration(seconds: number): string {
  * (t − w, t], where the missing millisecond changes nothing.
  */
 export function tilingWindow(seconds: number): string {
-  return `${Math.round(seconds * 1000) - 1}ms`;
+  return `${tilingMilliseconds(seconds)}ms`;
+}
+
+/** The length of that window in milliseconds: what rate() divides an increase over it by (as seconds). */
+export function tilingMilliseconds(seconds: number): number {
+  return Math.round(seconds * 1000) - 1;
 }

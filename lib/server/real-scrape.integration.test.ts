@@ -51,6 +51,14 @@ const EMPTY: Record<string, WhyEmpty> = {
     lazyMetricAbsent: "apiserver_admission_webhook_admission_duration_seconds_bucket",
     because: "no admission webhook is registered on this cluster, so none was called",
   },
+  "webhook-calls/calls": {
+    lazyMetricAbsent: "apiserver_admission_webhook_admission_duration_seconds_bucket",
+    because: "no admission webhook is registered on this cluster, so none was called",
+  },
+  "webhook-calls/p99": {
+    lazyMetricAbsent: "apiserver_admission_webhook_admission_duration_seconds_bucket",
+    because: "no admission webhook is registered on this cluster, so none was called",
+  },
   "webhook-rejections/rejected": {
     lazyMetricAbsent: "apiserver_admission_webhook_rejection_count",
     because: "no admission webhook is registered on this cluster, so none rejected anything",

@@ -122,6 +122,13 @@ describe("the plan", () => {
     expect(api.coarse).toMatchObject({ by: ["group", "resource", "verb"], where: [{ label: "verb", op: "!~", value: "WATCH|CONNECT" }] });
     expect(api.merged!.by).toEqual(["group", "instance", "resource", "scope", "verb"]);
     expect(plans.get("etcd_request_duration_seconds")!.view!.by).toEqual(["instance"]);
+    // The webhook panels' p90 and p99 need the worst server, their call rate the type and rejected labels:
+    // one read of the family, always raw (a recorded series' rates are not the increases a rate divides).
+    expect(plans.get("apiserver_admission_webhook_admission_duration_seconds")).toEqual({
+      view: { kind: "histogram", family: "apiserver_admission_webhook_admission_duration_seconds", resolution: "view", where: [], by: ["instance", "name", "rejected", "type"], rates: true },
+      coarse: undefined,
+      merged: undefined,
+    });
     // 5xx and 429 shares need the code; the request rate nothing more.
     expect(plans.get("apiserver_request_total")!.view).toMatchObject({ kind: "counter", by: ["code"], where: [] });
   });
@@ -158,6 +165,34 @@ describe.each(["1.24", "1.30", "1.35"] as const)("derived = Prometheus, Kubernet
     const end = scenario.timeline.end;
     const { ranking, tiles } = await slowestCallsStep(end - 3600, end);
     expect(ranking).toBe(tiles);
+  });
+});
+
+describe("the webhook calls panel costs no sample of its own", () => {
+  let prom: RunningPrometheus;
+  let scenario: Scenario;
+  beforeAll(async () => {
+    ({ prom, scenario } = await scenarioPrometheus({ k8sVersion: "1.35", incident: "webhook-slow" }));
+  });
+  afterAll(async () => prom?.stop());
+
+  it("it derives calls and p99 from webhook-duration's read: the same read, answered from the cache", async () => {
+    useCluster(prom.url);
+    const end = scenario.timeline.end;
+    const view = { cluster: "default", start: end - 3600, end, width: 1200 };
+    const duration = await panelData("webhook-duration", view);
+    const calls = await panelData("webhook-calls", view);
+    expect(duration.samplesProcessed).toBeGreaterThan(0);
+    const reads = (d: PanelData) => [...new Set(d.queries.map((q) => q.readExpr))];
+    expect(reads(duration)).toHaveLength(1);
+    expect(reads(calls)).toEqual(reads(duration));
+    expect(calls.queries.every((q) => q.cached)).toBe(true);
+    expect(calls.samplesProcessed).toBe(0);
+    // And it has something to show: the failing webhook's rejected calls beside everyday ones.
+    const series = calls.queries.find((q) => q.id === "calls")!.series;
+    expect(series.some((s) => s.labels.rejected === "true")).toBe(true);
+    expect(series.some((s) => s.labels.rejected === "false")).toBe(true);
+    expect(calls.queries.find((q) => q.id === "p99")!.series.length).toBeGreaterThan(0);
   });
 });
 

@@ -30,13 +30,13 @@
 // range-wide window: every raw sample is read once, and a refresh reads only the new steps.
 import "server-only";
 import { PANELS } from "../../panels/catalog";
-import { equivalentCounterPromQL, equivalentPromQL, selector } from "../../panels/histograms";
+import { equivalentCounterPromQL, equivalentPromQL, INF_BUCKET, selector } from "../../panels/histograms";
 import type { CounterDerivation, HistogramDerivation, LabelFilter, PanelDef, PanelQuery } from "../../panels/types";
 import type { Capabilities } from "../capabilities";
 import type { Labels, Point, PrometheusApi, RangeResult, RangeSeries } from "../datasource/types";
 import { injectMatchers, type LabelMatcher } from "../promql";
 import { expandPlaceholders } from "../template";
-import { queryWindow, tilingWindow, type QueryWindow } from "../query-window";
+import { queryWindow, tilingMilliseconds, tilingWindow, type QueryWindow } from "../query-window";
 import { groupBuckets, quantileOverRange, quantileSeries, type SparseBuckets } from "./histogram";
 import { firstRecordedPoint, NO_RECORDED, recordedFor, recordedNote, recordedSource, type RecordedSeries, type UsableRecorded } from "./recorded";
 
@@ -68,6 +68,11 @@ export interface FamilyRead {
   where: LabelFilter[];
   /** Grouping labels (besides `le` for histograms): the union of what its derivations need. */
   by: string[];
+  /**
+   * It serves a call rate (a `rate` derivation): always read raw, since a recorded series' numbers are
+   * rates times the read's window, not the raw increase the rate divides back (recordedOf).
+   */
+  rates?: true;
 }
 
 type Derivation = { kind: "histogram"; d: HistogramDerivation } | { kind: "counter"; d: CounterDerivation };
@@ -103,6 +108,7 @@ function labelsNeeded(dv: Derivation, common: LabelFilter[]): string[] {
     .filter((f) => !common.some((c) => sameFilter(c, f)))
     .map((f) => f.label);
   if (dv.kind === "counter" || dv.d.kind === "heatmap") return own;
+  if (dv.d.kind === "rate") return [...dv.d.by, ...own];
   return [...dv.d.by, ...(dv.d.worstServer ? ["instance"] : []), ...own];
 }
 
@@ -110,7 +116,13 @@ function readOf(kind: FamilyRead["kind"], family: string, resolution: Resolution
   const filterLists = list.flatMap(filtersOf);
   const common = filterLists[0]!.filter((f) => filterLists.every((fl) => fl.some((g) => sameFilter(f, g))));
   const by = [...new Set(list.flatMap((dv) => labelsNeeded(dv, common)))].sort();
-  return { kind, family, resolution, where: common, by };
+  const rates = list.some((dv) => dv.kind === "histogram" && dv.d.kind === "rate");
+  return { kind, family, resolution, where: common, by, ...(rates ? { rates: true as const } : {}) };
+}
+
+/** The recorded series that serve a read over `window`, if any (never one serving a call rate). */
+function recordedOf(read: FamilyRead, window: QueryWindow, usable: UsableRecorded): RecordedSeries | undefined {
+  return read.rates ? undefined : recordedFor(read, window, usable);
 }
 
 export interface FamilyPlan {
@@ -166,7 +178,7 @@ export function earliestRecordedPoint(range: ViewRange, names: UsableRecorded): 
       const read = plan[resolution];
       if (!read) continue;
       const window = readWindow(resolution, range.from, range.to, range.scrapeInterval);
-      if (!recordedFor(read, window, names)) continue;
+      if (!recordedOf(read, window, names)) continue;
       const at = firstRecordedPoint(window);
       if (earliest === null || at < earliest) earliest = at;
     }
@@ -200,7 +212,7 @@ export interface ViewRange {
 }
 
 function chosen(read: FamilyRead, window: QueryWindow, usable: UsableRecorded): ChosenRead {
-  const recorded = recordedFor(read, window, usable);
+  const recorded = recordedOf(read, window, usable);
   return recorded ? { read, window, recorded } : { read, window };
 }
 
@@ -216,7 +228,7 @@ export function chooseRead(query: PanelQuery, caps: Capabilities, range: ViewRan
   if (plan.merged) {
     const window = readWindow("merged", range.from, range.to, range.scrapeInterval);
     const merged = chosen(plan.merged, window, recorded);
-    const split = (["view", "coarse"] as const).some((r) => recordedFor(plan[r]!, readWindow(r, range.from, range.to, range.scrapeInterval), recorded));
+    const split = (["view", "coarse"] as const).some((r) => recordedOf(plan[r]!, readWindow(r, range.from, range.to, range.scrapeInterval), recorded));
     const points = estimatePoints(plan.merged, caps, window);
     if ((merged.recorded || !split) && points !== null && points <= MERGED_READ_MAX_POINTS) return merged;
     const les = caps.histograms.get(plan.merged.family)?.les;
@@ -306,10 +318,13 @@ function computeDerived(query: PanelQuery, read: FamilyRead, series: RangeSeries
   if (dv.kind === "counter") return deriveCounter(dv.d, read, series);
   const d = dv.d;
   const filter = residual(d.where, read);
-  const worstOf = d.kind !== "heatmap" && d.worstServer ? "instance" : undefined;
+  const worstOf = d.kind !== "heatmap" && d.kind !== "rate" && d.worstServer ? "instance" : undefined;
   switch (d.kind) {
     case "heatmap":
       return groupBuckets(series, [], filter, sparse);
+    case "rate":
+      // A sparse read keeps every +Inf bucket, zero or not: the call rate needs nothing put back.
+      return callRate(series, d.by, filter, window);
     case "quantile": {
       const out = quantileSeries(series, d.q, d.by, { worstOf, filter, sparse });
       return d.onlyAboveZero ? aboveZero(out) : out;
@@ -321,6 +336,19 @@ function computeDerived(query: PanelQuery, read: FamilyRead, series: RangeSeries
         points: [[window.evalTime, r.value]],
       }));
   }
+}
+
+/**
+ * `sum by (by) (rate(family_bucket{le="+Inf"}[w]))` from the read's per-step increases over the same w:
+ * Prometheus' increase() is rate() times the window, so the rate is the summed +Inf increase divided by it.
+ */
+function callRate(series: RangeSeries[], by: string[], filter: ((labels: Labels) => boolean) | undefined, window: QueryWindow): RangeSeries[] {
+  const seconds = tilingMilliseconds(window.rateInterval) / 1000;
+  const inf = (labels: Labels) => labels.le === INF_BUCKET.value && (!filter || filter(labels));
+  return groupBuckets(series, by, inf).map(({ labels: { le: _le, ...labels }, points }) => ({
+    labels,
+    points: points.map(([t, v]): Point => [t, v === null ? null : v / seconds]),
+  }));
 }
 
 /** `sum(rate(m{where}))`, or `(sum(rate(m{where})) or vector(0)) / sum(rate(m{of}))`, per step. */
