@@ -368,8 +368,10 @@ async function runDerived(c: Chosen, plan: ChosenRead, readOnce: (read: ChosenRe
   try {
     read = await readOnce(plan);
   } catch (err) {
-    // A sparse read's answer over the response limit (a busy cluster, few zeros): the query's own read.
-    if (!plan.fallback || !(err instanceof DataSourceError) || err.kind !== "too_many_samples") throw err;
+    // A sparse read's answer over the response limit (a busy cluster, few zeros), or too heavy for the
+    // backend to evaluate in time (its wide grouping; seen at 6 h on a loaded 2-core Prometheus): the
+    // query's own, narrower read.
+    if (!plan.fallback || !(err instanceof DataSourceError) || (err.kind !== "too_many_samples" && err.kind !== "query_timeout")) throw err;
     used = plan.fallback;
     read = await readOnce(used);
   }
