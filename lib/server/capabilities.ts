@@ -67,10 +67,18 @@ function selector(matchers: LabelMatcher[]): string {
   return `{${matchers.map(formatMatcher).join(",")}}`;
 }
 
+/** What marks a job as an API server's: it exposes one of these. */
+const API_SERVER_EVIDENCE = ["apiserver_request_total", "apiserver_current_inflight_requests"];
+
+/** The scrape these capabilities describe is an API server's (discoverJobs' evidence). */
+export function hasApiServerMetrics(caps: Capabilities): boolean {
+  return API_SERVER_EVIDENCE.some((m) => caps.metrics.has(m));
+}
+
 /** Jobs that expose API-server metrics, so the job variable can be offered and defaulted. */
 export function discoverJobs(cacheKey: string, api: PrometheusApi, base: LabelMatcher[], start: number, end: number): Promise<Targets> {
   return cached(`jobs|${cacheKey}`, async () => {
-    const match = [selector([...base, { name: "__name__", op: "=~", value: "apiserver_request_total|apiserver_current_inflight_requests" }])];
+    const match = [selector([...base, { name: "__name__", op: "=~", value: API_SERVER_EVIDENCE.join("|") }])];
     const jobs = [...(await api.labelValues({ name: "job", match, start, end }))].sort();
     const known = KNOWN_APISERVER_JOBS.find((j) => jobs.includes(j));
     return { jobs, defaultJob: known ?? jobs[0] ?? null };
@@ -95,8 +103,8 @@ export interface BucketScope {
 
 /**
  * `scope` holds the cluster and job matchers: what exists for this job is what the panels can use. The
- * bucket counts per family (`buckets`: by default the same scope) only size the planner's reads, so a
- * shared backend asks them once for all its clusters: the most `le` values any of them has.
+ * bucket sets per family (`buckets`: by default the same scope) size the planner's reads, so a shared
+ * backend asks them once for all its clusters (the union of theirs); a sparse read needs a cluster's own.
  */
 export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope: LabelMatcher[], start: number, end: number, buckets?: BucketScope): Promise<Capabilities> {
   return cached(`caps|${cacheKey}`, async () => {
@@ -126,8 +134,7 @@ export function discoverCapabilities(cacheKey: string, api: PrometheusApi, scope
   });
 }
 
-/** How many `le` values each family the planner reads has in the scope (HISTOGRAM_FAMILIES order). */
-/** Each family's `le` values, as written. */
+/** Each family's `le` values in the scope, as written (HISTOGRAM_FAMILIES order). */
 function discoverBucketBounds({ key, api, scope }: BucketScope, start: number, end: number): Promise<string[][]> {
   return cached(`buckets|${key}`, () =>
     Promise.all(HISTOGRAM_FAMILIES.map((f) => api.labelValues({ name: "le", match: [selector([...scope, { name: "__name__", op: "=", value: `${f}_bucket` }])], start, end }))),

@@ -9,12 +9,12 @@ import type { ClusterLimits, PanelBatchRequest, PanelData, PanelRequest, QueryRe
 import { PANELS, PANELS_BY_ID } from "../panels/catalog";
 import { CHART_KINDS } from "../panels/kinds";
 import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "../panels/types";
-import { discoverCapabilities, discoverComponent, discoverInstances, discoverJobs, discoverRecordedCoverage, pickVariant, type Capabilities } from "./capabilities";
+import { discoverCapabilities, discoverComponent, discoverInstances, discoverJobs, discoverRecordedCoverage, hasApiServerMetrics, pickVariant, type Capabilities } from "./capabilities";
 import { auditTarget } from "./audit-target";
 import { DEFAULT_ETCD_QUOTA_BYTES, clusterLabelName, clusterMatchers, getCluster, sharedBackendKey, sharedBackendLead, tierCeiling, type ClusterConfig } from "./config";
 import { badRequest } from "./limits/errors";
 import { clientFor } from "./datasource";
-import { DataSourceError, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
+import { DataSourceError, isLastingRefusal, type PrometheusApi, type QueryStats, type RangeSeries } from "./datasource/types";
 import { chooseRead, derive, derivedNote, earliestRecordedPoint, equivalentExpr, isDerived, runRead, type ChosenRead, type ReadResult, type ViewRange } from "./plan/planner";
 import { NO_RECORDED, recordedCandidates, type UsableRecorded } from "./plan/recorded";
 import { injectMatchers, type LabelMatcher } from "./promql";
@@ -78,9 +78,6 @@ export async function resolveTargets(clusterId: string, jobParam: string | undef
   const instances = job ? await discoverInstances(`${clusterId}|${job}|${r.end}`, api, scope, r.start, r.end) : [];
   return { jobs, job, instances };
 }
-
-/** The job has API-server metrics for this cluster (discoverJobs' evidence). */
-const hasApiServer = (caps: Capabilities) => caps.metrics.has("apiserver_request_total") || caps.metrics.has("apiserver_current_inflight_requests");
 
 /** Everything a panel's answer depends on besides the panel: resolved once per request. */
 export interface ViewContext {
@@ -149,7 +146,7 @@ export async function resolveView(req: Omit<PanelRequest, "width">): Promise<Vie
     });
   let { jobs, job, range: r } = await resolveJob(shared, req.job, req.end);
   let caps = job ? await capabilitiesOf(job, r) : null;
-  if (shared.matchers.length === 0 && cluster.clusterLabel !== undefined && !(caps && hasApiServer(caps))) {
+  if (shared.matchers.length === 0 && cluster.clusterLabel !== undefined && !(caps && hasApiServerMetrics(caps))) {
     // The workspace's job is not this cluster's (its API servers scraped under another job name): its own.
     ({ jobs, job, range: r } = await resolveJob({ key: req.cluster, api, matchers: clusterMatchers(cluster) }, req.job, req.end));
     caps = job ? await capabilitiesOf(job, r) : null;
@@ -194,17 +191,24 @@ export function panelById(panelId: string): PanelDef {
 export async function panelInView(view: ViewContext, panel: PanelDef, points: number, signal?: AbortSignal): Promise<PanelData> {
   const { api, range, limits } = view;
   const window = queryWindow(range.from, range.to, points, range.scrapeInterval);
-  // A component's panel reads its own job; where no job exposes it, no variant applies and it is absent.
-  // The recorded series are the API server's: a component's panel never reads them.
-  const target = panel.component ? ((await view.component(panel.component)) ?? { caps: NOTHING_SCRAPED, matchers: view.matchers }) : view;
-  const recorded = panel.component ? NO_RECORDED : view.recorded;
-  const data = runPanel({ api, caps: target.caps, panel, matchers: target.matchers, window, range, limits, recorded, signal });
+  const { caps, matchers, recorded } = await panelSource(view, panel);
+  const data = runPanel({ api, caps, panel, matchers, window, range, limits, recorded, signal });
   if (!("rowAudit" in panel.options && panel.options.rowAudit)) return data;
   const audit = auditTarget(view.cluster);
   return data.then((d) => ({ ...d, audit }));
 }
 
 const NOTHING_SCRAPED: Capabilities = { metrics: new Set(), labels: new Map(), histograms: new Map() };
+
+/**
+ * What a panel reads in a view: a component's panel its own job (where no job exposes it, no variant
+ * applies and it is absent), and never the recorded series, which are the API server's.
+ */
+async function panelSource(view: ViewContext, panel: PanelDef): Promise<{ caps: Capabilities; matchers: LabelMatcher[]; recorded: UsableRecorded }> {
+  if (!panel.component) return { caps: view.caps, matchers: view.matchers, recorded: view.recorded };
+  const target = (await view.component(panel.component)) ?? { caps: NOTHING_SCRAPED, matchers: view.matchers };
+  return { ...target, recorded: NO_RECORDED };
+}
 
 export type PanelOutcome = { ok: true; data: PanelData } | { ok: false; error: unknown };
 
@@ -236,24 +240,14 @@ export async function panelsData(req: PanelBatchRequest, signal?: AbortSignal): 
  */
 export async function warmView(req: Omit<PanelRequest, "width">, signal?: AbortSignal): Promise<void> {
   const view = await resolveView(req);
-  const started = new Set<string>();
-  const reads: Promise<unknown>[] = [];
-  await Promise.all(
+  // Panels sharing a read ask for it each: the data source sends it once (in-flight coalescing).
+  await Promise.allSettled(
     PANELS.map(async (panel) => {
-      const target = panel.component ? await view.component(panel.component) : view;
-      if (!target) return;
-      const recorded = panel.component ? NO_RECORDED : view.recorded;
-      for (const query of panel.queries) {
-        if (!isDerived(query) || !pickVariant(query, target.caps)) continue;
-        const chosen = chooseRead(query, target.caps, view.range, recorded);
-        const key = `${panel.component ?? "apiserver"}|${chosen.read.family}|${chosen.read.resolution}`;
-        if (started.has(key)) continue;
-        started.add(key);
-        reads.push(runRead(view.api, chosen, target.matchers, signal));
-      }
+      const { caps, matchers, recorded } = await panelSource(view, panel);
+      const reads = panel.queries.filter((q) => isDerived(q) && pickVariant(q, caps));
+      await Promise.allSettled(reads.map((q) => runRead(view.api, chooseRead(q, caps, view.range, recorded), matchers, signal)));
     }),
   );
-  await Promise.allSettled(reads);
 }
 
 export async function panelData(panelId: string, req: PanelRequest, signal?: AbortSignal): Promise<PanelData> {
@@ -371,7 +365,7 @@ async function runDerived(c: Chosen, plan: ChosenRead, readOnce: (read: ChosenRe
     // A sparse read's answer over the response limit (a busy cluster, few zeros), or too heavy for the
     // backend to evaluate in time (its wide grouping; seen at 6 h on a loaded 2-core Prometheus): the
     // query's own, narrower read.
-    if (!plan.fallback || !(err instanceof DataSourceError) || (err.kind !== "too_many_samples" && err.kind !== "query_timeout")) throw err;
+    if (!plan.fallback || !isLastingRefusal(err)) throw err;
     used = plan.fallback;
     read = await readOnce(used);
   }

@@ -136,4 +136,3 @@ export function listedValues(cluster: ClusterConfig): Set<string> {
   return values;
 }
 
-export { sharedBackendKey, sharedBackendLead } from "./config";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CoalescingCache, HISTORICAL_TTL_MS, pointCount, RECENT_TTL_MS, ttlForWindowEnd } from "./cache";
+import { CoalescingCache, HISTORICAL_TTL_MS, pointCount, RECENT_TTL_MS, REFUSAL_TTL_MS, ttlForWindowEnd } from "./cache";
 
 describe("ttlForWindowEnd", () => {
   const now = Date.parse("2026-01-01T12:00:00Z");
@@ -98,6 +98,21 @@ describe("CoalescingCache", () => {
   it("does not cache errors", async () => {
     const cache = new CoalescingCache<string>();
     await expect(cache.get("k", () => Promise.reject(new Error("boom")), () => 1000)).rejects.toThrow("boom");
+    expect(await cache.get("k", async () => "ok", () => 1000)).toEqual({ value: "ok", source: "loaded" });
+  });
+
+  it("remembers the errors it is told to for REFUSAL_TTL_MS: the same call fails again without loading", async () => {
+    let now = 1_000;
+    const cache = new CoalescingCache<string>({ now: () => now, remembers: (e) => e instanceof Error && e.message === "too large" });
+    let loads = 0;
+    const tooLarge = () => (loads++, Promise.reject(new Error("too large")));
+    await expect(cache.get("k", tooLarge, () => 1000)).rejects.toThrow("too large");
+    await expect(cache.get("k", async () => "ok", () => 1000)).rejects.toThrow("too large");
+    expect(loads).toBe(1);
+    // Another error is not remembered; after the TTL the call is sent again.
+    await expect(cache.get("j", () => Promise.reject(new Error("boom")), () => 1000)).rejects.toThrow("boom");
+    expect((await cache.get("j", async () => "ok", () => 1000)).source).toBe("loaded");
+    now += REFUSAL_TTL_MS + 1;
     expect(await cache.get("k", async () => "ok", () => 1000)).toEqual({ value: "ok", source: "loaded" });
   });
 

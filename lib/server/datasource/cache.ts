@@ -93,7 +93,12 @@ export interface CoalescingCacheOptions {
   sizeOf?: (value: unknown) => number;
   /** Clock for the TTLs (ms); tests pass a fake one. It must not start at 0 (lru-cache reads 0 as "no TTL"). */
   now?: () => number;
+  /** Errors worth remembering for REFUSAL_TTL_MS: the same call would fail the same way (none by default). */
+  remembers?: (error: unknown) => boolean;
 }
+
+/** How long a remembered refusal answers for its call. */
+export const REFUSAL_TTL_MS = 30_000;
 
 function lruOptions(now: (() => number) | undefined) {
   // lru-cache debounces its clock by 1 ms through a timer; a fake clock must be read every time.
@@ -103,6 +108,9 @@ function lruOptions(now: (() => number) | undefined) {
 export class CoalescingCache<T> {
   private readonly results: LRUCache<string, T & {}>;
   private readonly inFlight = new Map<string, InFlight<T>>();
+  /** Calls that failed in a way that would repeat (options.remembers): failed again without a backend call. */
+  private readonly refusals: LRUCache<string, { error: unknown }>;
+  private readonly remembers: (error: unknown) => boolean;
   /** Step-aligned extents of range queries, per query (see range-slices.ts); bounded by points too. */
   readonly extents: LRUCache<string, ExtentSet>;
 
@@ -115,6 +123,8 @@ export class CoalescingCache<T> {
       sizeCalculation: (value) => Math.max(1, Math.ceil(sizeOf(value))),
       ...lruOptions(options.now),
     });
+    this.remembers = options.remembers ?? (() => false);
+    this.refusals = new LRUCache<string, { error: unknown }>({ max: RESULT_CACHE_MAX_ENTRIES, ttl: REFUSAL_TTL_MS, ...lruOptions(options.now) });
     this.extents = new LRUCache<string, ExtentSet>({
       max: EXTENT_CACHE_MAX_KEYS,
       maxSize: EXTENT_CACHE_MAX_POINTS,
@@ -127,12 +137,15 @@ export class CoalescingCache<T> {
   /**
    * The cached value for `key`, else the result of an identical call already in flight, else `load()`.
    * `load` receives a signal that fires when all interested callers have aborted; `ttlMs` decides how
-   * long a successful result stays cached (errors are never cached).
+   * long a successful result stays cached; errors are not cached, except those `remembers` picks, for
+   * REFUSAL_TTL_MS.
    */
   async get(key: string, load: (signal: AbortSignal) => Promise<T>, ttlMs: (value: T) => number, callerSignal?: AbortSignal): Promise<CachedLoad<T>> {
     callerSignal?.throwIfAborted();
     const cached = this.results.get(key);
     if (cached !== undefined) return { value: cached, source: "hit" };
+    const refused = this.refusals.get(key);
+    if (refused) throw refused.error;
 
     let flight = this.inFlight.get(key);
     const source = flight ? "joined" : "loaded";
@@ -148,6 +161,10 @@ export class CoalescingCache<T> {
         const ttl = Math.round(ttlMs(value));
         if (!controller.signal.aborted && value !== undefined && value !== null && ttl > 0) this.results.set(key, value, { ttl });
         return value;
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted && this.remembers(error)) this.refusals.set(key, { error });
+        throw error;
       })
       .finally(() => {
         if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
@@ -177,6 +194,7 @@ export class CoalescingCache<T> {
 
   clear(): void {
     this.results.clear();
+    this.refusals.clear();
     this.extents.clear();
     this.inFlight.clear();
   }

@@ -12,6 +12,8 @@
 //      (and `stats.samplesProcessed` is 0: nothing was processed for this answer).
 import "server-only";
 import type { AmpClient } from "@aws-sdk/client-amp";
+import { LRUCache } from "lru-cache";
+import { currentCaller } from "../limits/caller";
 import type { ClusterConfig } from "../config";
 import { ampBackend, prometheusBackend, type ApiRequest, type Backend, type FetchFn, type RawResponse } from "./backend";
 import { CoalescingCache, EXTENT_TTL_MS, freezeShared, MAX_POINTS_PER_KEY, ttlForWindowEnd } from "./cache";
@@ -37,9 +39,7 @@ import { extentFromResult, isSplittable, mergeExtents, planRange, stepPhase, sum
 import { defaultSharedCache } from "./redis-cache";
 import { cacheSettings, loadShared, type SharedCache } from "./shared-cache";
 import { callBackend } from "./transport";
-import { LRUCache } from "lru-cache";
-import { currentCaller } from "../limits/caller";
-import type { InstantResult, Labels, MetricMetadata, PrometheusApi, RangeQuery, RangeResult, RuleGroup } from "./types";
+import { isLastingRefusal, type InstantResult, type Labels, type MetricMetadata, type PrometheusApi, type RangeQuery, type RangeResult, type RuleGroup } from "./types";
 
 /** Seams for tests; production uses the defaults. */
 export interface ClientDeps {
@@ -59,7 +59,7 @@ export interface ClientDeps {
 }
 
 /** One cache for every cluster: keys start with the cluster id and its backend. */
-export const sharedResultCache = new CoalescingCache<unknown>();
+export const sharedResultCache = new CoalescingCache<unknown>({ remembers: isLastingRefusal });
 
 /** The shared lock outlives one load (the call's timeout) by this much, then another instance may take over. */
 const LOCK_MARGIN_MS = 1_000;

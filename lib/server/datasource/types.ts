@@ -157,3 +157,13 @@ export class DataSourceError extends Error {
     this.detail = opts.detail;
   }
 }
+
+/**
+ * The backend will refuse the same query again for a while: its answer is over a size or samples limit
+ * (the same query, the same answer), or it gave up evaluating it (a query that heavy is no lighter seconds
+ * later). The result cache remembers these briefly instead of sending the query again; a planner read that
+ * meets one falls back to narrower reads.
+ */
+export function isLastingRefusal(err: unknown): boolean {
+  return err instanceof DataSourceError && (err.kind === "too_many_samples" || err.kind === "query_timeout");
+}

@@ -334,18 +334,25 @@ function sumByGroup(series: readonly RangeSeries[], by: readonly string[], filte
       present[k] = 1;
     }
   }
-  if (sparse) for (const group of groups.values()) restoreZeroBuckets(group, sparse, n);
+  if (sparse) {
+    const family = finiteBounds(sparse.les);
+    for (const group of groups.values()) restoreZeroBuckets(group, family, n);
+  }
   return groups;
 }
 
-/** SparseBuckets: the zero buckets of one group put back, at every step where its +Inf bucket has a point. */
-function restoreZeroBuckets(group: BucketGroup, sparse: SparseBuckets, n: number): void {
-  const inf = [...group.byLe].find(([le]) => parseBucketBound(le) === Infinity)?.[1];
-  if (!inf) return;
-  const family = sparse.les
+/** The family's finite `le` values with their bounds, lowest first. */
+function finiteBounds(les: readonly string[]): { le: string; bound: number }[] {
+  return les
     .map((le) => ({ le, bound: parseBucketBound(le) }))
     .filter((b): b is { le: string; bound: number } => b.bound !== null && b.bound !== Infinity)
     .sort((a, b) => a.bound - b.bound);
+}
+
+/** SparseBuckets: the zero buckets of one group put back, at every step where its +Inf bucket has a point. */
+function restoreZeroBuckets(group: BucketGroup, family: readonly { le: string; bound: number }[], n: number): void {
+  const inf = [...group.byLe].find(([le]) => parseBucketBound(le) === Infinity)?.[1];
+  if (!inf) return;
   const own = [...group.byLe].map(([le, acc]) => ({ bound: parseBucketBound(le), acc }));
   for (let k = 0; k < n; k++) {
     if (!inf.present[k]) continue;

@@ -25,7 +25,9 @@
 //   not: they say where a group had series), `(sum … > 0) or sum …{le="+Inf"}`, and the derivations put the
 //   zeros back (histogram.ts SparseBuckets). The +Inf selector reads one bucket in ~25 again (~4 % of the
 //   family), the second read of the family it replaces 100 %. Its answer size is not known beforehand: one
-//   over the response limit falls back to the separate view and coarse reads (dashboard.ts).
+//   over the response limit, or one the backend gives up evaluating, falls back to the separate view and
+//   coarse reads (dashboard.ts runDerived); the result cache remembers the refusal, so the view's other
+//   panels go straight to those reads instead of sending the sparse one again.
 // Rankings sum a read's per-step increases over the range instead of a second instant query with a
 // range-wide window: every raw sample is read once, and a refresh reads only the new steps.
 import "server-only";
@@ -243,16 +245,11 @@ export function chooseRead(query: PanelQuery, caps: Capabilities, range: ViewRan
 export function readExpr(read: FamilyRead, window: QueryWindow, matchers: LabelMatcher[], recorded?: RecordedSeries, sparse?: SparseBuckets): string {
   const w = tilingWindow(window.rateInterval);
   const by = (read.kind === "histogram" ? ["le", ...read.by] : read.by).join(", ");
-  if (sparse && !recorded && read.kind === "histogram") {
-    const increase = (where: LabelFilter[]) => `sum by (${by}) (increase(${read.family}_bucket${selector(where)}[${w}]))`;
-    return injectMatchers(`(${increase(read.where)} > 0) or ${increase([...read.where, { label: "le", op: "=", value: "+Inf" }])}`, matchers);
-  }
-  const source = recorded
-    ? recordedSource(recorded, window)(read.where, "step")
-    : read.kind === "histogram"
-      ? `increase(${read.family}_bucket${selector(read.where)}[${w}])`
-      : `rate(${read.family}${selector(read.where)}[${w}])`;
-  return injectMatchers(`sum by (${by}) (${source})`, matchers);
+  const raw = (where: LabelFilter[]) => (read.kind === "histogram" ? `increase(${read.family}_bucket${selector(where)}[${w}])` : `rate(${read.family}${selector(where)}[${w}])`);
+  const sum = (source: string) => `sum by (${by}) (${source})`;
+  // chooseRead makes only raw histogram reads sparse: the non-zero buckets, and every +Inf bucket.
+  if (sparse) return injectMatchers(`(${sum(raw(read.where))} > 0) or ${sum(raw([...read.where, INF_BUCKET]))}`, matchers);
+  return injectMatchers(sum(recorded ? recordedSource(recorded, window)(read.where, "step") : raw(read.where)), matchers);
 }
 
 export interface ReadResult {
