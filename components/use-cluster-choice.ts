@@ -3,6 +3,7 @@
 // a page shows: the URL's when it is one of them, else the first — with a notice saying so.
 import { useQuery } from "@tanstack/react-query";
 import { clustersResponseSchema, type ClusterSummary } from "@/lib/api-schema";
+import { pickCluster } from "@/lib/dashboard-state";
 import { getJson } from "./api-client";
 
 export function useClusterChoice(asked: string | null, initialClusters?: ClusterSummary[]) {
@@ -13,8 +14,8 @@ export function useClusterChoice(asked: string | null, initialClusters?: Cluster
     staleTime: Infinity,
   });
   const list = clusters.data?.clusters ?? [];
-  const known = asked !== null && list.some((c) => c.id === asked);
-  const clusterId = known ? asked : (list[0]?.id ?? null);
+  const clusterId = pickCluster(asked, list);
+  const known = asked !== null && clusterId === asked;
   return {
     clusters: list,
     clusterId,

@@ -114,3 +114,8 @@ export function serializeDashboardState(s: DashboardState): URLSearchParams {
   if (s.finding) p.set("finding", s.finding);
   return p;
 }
+
+/** The cluster a dashboard shows: the URL's when it is one of the list, else the first (null: none). */
+export function pickCluster(asked: string | null, clusters: readonly { id: string }[]): string | null {
+  return asked !== null && clusters.some((c) => c.id === asked) ? asked : (clusters[0]?.id ?? null);
+}

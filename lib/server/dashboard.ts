@@ -239,6 +239,8 @@ export async function panelsData(req: PanelBatchRequest, signal?: AbortSignal): 
  * sent twice. The panels' own PromQL is sized to their pixels, which only the browser knows: left to them.
  */
 export async function warmView(req: Omit<PanelRequest, "width">, signal?: AbortSignal): Promise<void> {
+  // Every read of the view waits on this one signal.
+  if (signal) setMaxListeners(0, signal);
   const view = await resolveView(req);
   // Panels sharing a read ask for it each: the data source sends it once (in-flight coalescing).
   await Promise.allSettled(

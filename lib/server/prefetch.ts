@@ -15,7 +15,7 @@
 // delays the page and never fails it: the panels report whatever went wrong themselves.
 import "server-only";
 import type { ClusterSummary } from "../api-schema";
-import { parseDashboardParams } from "../dashboard-state";
+import { parseDashboardParams, pickCluster } from "../dashboard-state";
 import { resolveRange } from "../time-range";
 import { warmView } from "./dashboard";
 import { cacheSettings } from "./datasource/shared-cache";
@@ -44,8 +44,7 @@ export function prefetchMode(env: Record<string, string | undefined> = process.e
 /** The view the dashboard will ask for first, as a panel request names it; null when it will ask for none. */
 export function firstView(search: URLSearchParams, clusters: readonly ClusterSummary[], nowSeconds: number) {
   const { state } = parseDashboardParams(search);
-  // As components/use-cluster-choice.ts: the URL's cluster when it is one of the list, else the first.
-  const cluster = clusters.some((c) => c.id === state.cluster) ? state.cluster : (clusters[0]?.id ?? null);
+  const cluster = pickCluster(state.cluster, clusters);
   if (cluster === null) return null;
   const range = resolveRange(state.from, state.to, nowSeconds);
   // As components/panel-batcher.ts viewParams.
