@@ -10,6 +10,7 @@ import { formatTime, type TimeZoneMode } from "@/lib/time-format";
 import { ApiRequestError, getJson } from "./api-client";
 import { AuditQueryBox } from "./AuditQueryBox";
 import { viewParams, type PanelView } from "./panel-batcher";
+import { findingsQueryKey } from "./use-panel-data";
 
 export function findingsUrl(view: PanelView): string {
   return `/api/findings?${viewParams(view)}`;
@@ -35,7 +36,7 @@ interface StripProps {
 
 export function FindingsStrip({ view, state, panels, onExpand, onShowPanel, permalinkFor }: StripProps) {
   const query = useQuery<FindingsResponse>({
-    queryKey: ["findings", view?.cluster, view?.job, view?.instance, view?.from, view?.to],
+    queryKey: findingsQueryKey(view),
     queryFn: ({ signal }) => getJson(findingsUrl(view!), findingsResponseSchema, signal),
     enabled: view !== null,
     placeholderData: (prev) => prev,

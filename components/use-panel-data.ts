@@ -15,6 +15,11 @@ export function panelQueryKey(panelId: string, view: PanelView, width: number) {
   return ["panel", panelId, view.cluster, view.job, view.instance, view.from, view.to, width] as const;
 }
 
+/** The findings of a view (components/FindingsStrip.tsx); the header adds their cost to the panels'. */
+export function findingsQueryKey(view: PanelView | null) {
+  return ["findings", view?.cluster, view?.job, view?.instance, view?.from, view?.to] as const;
+}
+
 /** Whether a cached panel answer (by its query key) is for this cluster, job and instance. */
 export function keyHasScope(key: readonly unknown[], view: Pick<PanelView, "cluster" | "job" | "instance">): boolean {
   return key[2] === view.cluster && key[3] === view.job && key[4] === view.instance;

@@ -119,8 +119,8 @@ function reviveExtents(value: unknown, step: number): ExtentSet | undefined {
 }
 
 /**
- * Keys a page's prefetch loaded (lib/server/prefetch.ts) whose cost no panel has reported yet. The first
- * panel request to use one reports it as its own cost (the view's cost as the header totals it is then
+ * Keys a page's prefetch loaded (lib/server/prefetch.ts) whose cost no request has reported yet. The first
+ * request to use one (a panel's or the findings') reports it as its own cost (the view's cost as the header totals it is then
  * the same with or without the prefetch); every later one sees a cache hit. Forgotten after a minute: the
  * page was closed before asking.
  */
