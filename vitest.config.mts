@@ -13,6 +13,7 @@ export default defineConfig({
     include: ["**/*.test.{ts,tsx}"],
     exclude: ["node_modules/**", ".next/**", "e2e/**", ".cache/**", ".data/**"],
     environment: "node",
+    globalSetup: ["./test-support/vitest-global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

@@ -61,9 +61,15 @@ export interface ScenarioFixtureOptions {
 /** The recommended rules, whose recording rules `recordedFrom` backfills. */
 const RECOMMENDED_RULES = join(ROOT, "rules", "apiscope.rules.yml");
 
-/** The default fixture `end`: a 5-minute boundary at least 30 s in the past. */
-export function fixtureEnd(nowSeconds = Date.now() / 1000): number {
-  return Math.floor(defaultEnd(nowSeconds) / 300) * 300;
+/**
+ * The default fixture `end`: a 5-minute boundary at least 30 s before `nowSeconds`. Without an argument,
+ * the run's (APISCOPE_FIXTURE_END, set once by test-support/vitest-global-setup.ts) if there is one, so
+ * every file of a run shares one backfill per scenario; a test that needs the wall clock passes it.
+ */
+export function fixtureEnd(nowSeconds?: number): number {
+  const pinned = Number(process.env.APISCOPE_FIXTURE_END);
+  if (nowSeconds === undefined && Number.isInteger(pinned) && pinned > 0) return pinned;
+  return Math.floor(defaultEnd(nowSeconds ?? Date.now() / 1000) / 300) * 300;
 }
 
 /** Starts a real Prometheus over the backfilled incident scenario; stop it with `prom.stop()`. */

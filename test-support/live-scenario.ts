@@ -29,7 +29,8 @@ export async function liveScenarioPrometheus(opts: {
    */
   endAheadSeconds?: number;
 }): Promise<LiveScenario> {
-  const backfilledUntil = fixtureEnd();
+  // The clock's, not the run's: the exporter continues the scenario from here, and rules evaluate at now.
+  const backfilledUntil = fixtureEnd(Date.now() / 1000);
   const end = backfilledUntil + (opts.endAheadSeconds ?? 0);
   const history = opts.historySeconds ?? 3 * 3600;
   const portBase = await freePort();
