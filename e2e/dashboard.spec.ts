@@ -31,7 +31,7 @@ test("hovering one chart moves the crosshair on every chart and heatmap", async 
   await page.setViewportSize({ width: 1366, height: 9000 });
   await page.goto(dashboardUrl(stack.app, from, end));
   for (const p of PANELS) await expect(panel(page, p.id), p.id).toHaveAttribute("data-state", "ok");
-  const source = panel(page, "longrunning-per-server").locator(".recharts-surface").first();
+  const source = panel(page, "longrunning-per-server").locator(".ts-surface").first();
   const box = (await source.boundingBox())!;
   const others = PANELS.filter((p) => p.chart === "timeseries" && p.id !== "longrunning-per-server");
   const heatmaps = PANELS.filter((p) => p.chart === "heatmap");

@@ -90,7 +90,7 @@ test.describe("explorer", () => {
     await runQuery(page, EXPR);
     const body = (await (await answer).json()) as ExploreQueryResult;
     await expect(page.getByTestId("explore-graph")).toBeVisible();
-    await expect(page.getByTestId("explore-graph").locator(".recharts-line").first()).toBeVisible();
+    await expect(page.getByTestId("explore-graph").locator(".ts-line").first()).toBeVisible();
     const samples = page.getByTestId("explore-samples");
     expect(Number(await samples.getAttribute("data-samples"))).toBeGreaterThan(0);
     await expect(samples).toContainText("samples processed");

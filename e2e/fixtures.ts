@@ -7,6 +7,7 @@ import { startApp, type RunningApp } from "../test-support/app-server";
 import { scenarioPrometheus } from "../test-support/fixtures";
 import type { RunningPrometheus } from "../test-support/prometheus";
 import type { Scenario } from "../demo/scenario";
+import { MARGIN } from "../components/charts/timeseries-geometry";
 
 export type BackendMode = "prometheus" | "amp";
 
@@ -85,7 +86,7 @@ export function scenarioSum(scenario: Scenario, instance: string, t: number, nam
 
 /** Where a time falls on a panel's line chart, measured once the page has settled. */
 export async function chartGeometry(page: Page, panelId: string, from: number, to: number) {
-  const chart = panel(page, panelId).locator(".recharts-surface").first();
+  const chart = panel(page, panelId).locator(".ts-surface").first();
   await expect(chart).toBeVisible();
   // Panels above load lazily and change height (and the findings strip above the rows grows when its
   // answer arrives): bring the chart on screen and measure once the page has settled.
@@ -93,8 +94,8 @@ export async function chartGeometry(page: Page, panelId: string, from: number, t
   await chart.scrollIntoViewIfNeeded();
   await page.waitForLoadState("networkidle");
   const box = (await chart.boundingBox())!;
-  const left = box.x + 80; // y axis width + margin
-  const right = box.x + box.width - 14;
+  const left = box.x + MARGIN.left;
+  const right = box.x + box.width - MARGIN.right;
   return { box, xFor: (t: number) => left + ((t - from) / (to - from)) * (right - left), midY: box.y + box.height / 2 };
 }
 

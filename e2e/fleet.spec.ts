@@ -142,11 +142,11 @@ test.describe("fleet", () => {
         const p = panel(page, panelId);
         await expect(p, `${id}/${panelId}`).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
         // Drawn: a line with points, not an empty frame.
-        await expect(p.locator(".recharts-line-curve").first(), `${id}/${panelId}`).toHaveAttribute("d", /\d/);
+        await expect(p.locator(".ts-line-path").first(), `${id}/${panelId}`).toHaveAttribute("d", /\d/);
       }
       // The quota is a labelled line on the etcd panel of every cluster.
       // (Recharts draws a reference line's label in a layer of its own, beside the line.)
-      await expect(panel(page, "etcd-db-size").locator(".recharts-reference-line line")).toHaveCount(1);
+      await expect(panel(page, "etcd-db-size").locator(".ts-reference-line line")).toHaveCount(1);
       await expect(panel(page, "etcd-db-size").locator("svg text", { hasText: "quota 8 GiB" })).toBeVisible();
     }
 
@@ -154,11 +154,11 @@ test.describe("fleet", () => {
     await page.goto(`${fleet.app.url}/?cluster=default&from=${from * 1000}&to=${to * 1000}`);
     const seats = panel(page, "apf-control-plane-seats");
     await expect(seats).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
-    await expect(seats.locator(".recharts-reference-line line")).toHaveCount(1);
+    await expect(seats.locator(".ts-reference-line line")).toHaveCount(1);
     await expect(seats.locator("svg text", { hasText: "tier ceiling 1,700 (Provisioned Control Plane XL)" })).toBeVisible();
     await page.goto(`${fleet.app.url}/?cluster=calm&from=${from * 1000}&to=${to * 1000}`);
     await expect(panel(page, "apf-control-plane-seats")).toHaveAttribute("data-state", "ok", { timeout: 30_000 });
-    await expect(panel(page, "apf-control-plane-seats").locator(".recharts-reference-line")).toHaveCount(0);
+    await expect(panel(page, "apf-control-plane-seats").locator(".ts-reference-line")).toHaveCount(0);
     await expect(panel(page, "apf-control-plane-seats")).not.toContainText("tier ceiling");
 
     await page.goto(`${fleet.app.url}/fleet?from=${from * 1000}&to=${to * 1000}`);

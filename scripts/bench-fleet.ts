@@ -75,6 +75,11 @@ export interface P3Result {
   ratio: number;
   /** Per instance: VmRSS (bytes) when idle (after one warm-up request) and after the viewers. */
   rss: { idle: number; after: number }[];
+  /**
+   * The instances' "shared cache unavailable / available again" log lines: while an instance thinks Redis
+   * is gone it loads for itself, which shows up as duplicates above.
+   */
+  cacheLog: string[];
 }
 
 export async function measureP3(opts: {
@@ -101,5 +106,6 @@ export async function measureP3(opts: {
     roundRobin,
     ratio: one.work.queries === 0 ? NaN : many.work.queries / one.work.queries,
     rss: apps.map((_, i) => ({ idle: idle[i], after: after[i] })),
+    cacheLog: apps.flatMap((app, i) => app.logs().split("\n").flatMap((line) => (/\[apiscope\] shared cache /.test(line) ? [`instance ${i}: ${line.trim()}`] : []))),
   };
 }

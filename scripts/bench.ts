@@ -879,6 +879,7 @@ function printP3(p: P3Result, paths: Outcome["p3Paths"]): void {
   console.log(
     `[P3] server RSS (VmRSS of each next-server): idle ${p.rss.map((x) => fmtBytes(x.idle)).join(", ")}; after ${p.many.viewers} viewers ${p.rss.map((x) => fmtBytes(x.after)).join(", ")}`,
   );
+  for (const line of p.cacheLog) console.log(`[P3] ${line}`);
 }
 
 function printRecorded(r: RecordedResult): void {
