@@ -80,15 +80,13 @@ describe("panel catalogue", () => {
         // Rankings over the range are one value per row; everything else is drawn over time.
         expect(q.type ?? "range", `${p.id}/${q.id}`).toBe(q.histogram.derive.kind === "quantile-over-range" ? "instant" : "range");
       }
-    // Every histogram panel is served from one read per family: the two webhook panels share one read of
-    // theirs, each APF histogram (wait, execution, queue length) is read once at the view's step.
+    // The latency panels served from one read per histogram family (panels 12, 20 and 21 read other,
+    // smaller histograms with plain PromQL); the two webhook panels share one read of theirs.
     expect([...panelsWithHistograms].sort()).toEqual(
       [
         "api-latency-p99",
         "etcd-latency-p99",
         "apf-queue-wait",
-        "apf-execution-p90",
-        "apf-queue-length",
         "slowest-calls",
         "api-latency-heatmap",
         "etcd-latency-heatmap",
@@ -125,14 +123,6 @@ describe("panel catalogue", () => {
     // Calls per second: the +Inf bucket counts every observation, whatever the le set.
     expect(expr("webhook-calls", "calls")).toBe(
       'sum by (name, type, rejected) (rate(apiserver_admission_webhook_admission_duration_seconds_bucket{le="+Inf"}[$__rate_interval]))',
-    );
-    // Worst server per priority level, not watches (on a scrape without `type`, every request).
-    expect(expr("apf-execution-p90", "p90")).toBe(
-      'max by (priority_level) (histogram_quantile(0.9, sum by (instance, le, priority_level) (increase(apiserver_flowcontrol_request_execution_seconds_bucket{type!="watch"}[$__rate_interval]))))',
-    );
-    // All servers together, per flow schema.
-    expect(expr("apf-queue-length", "p99")).toBe(
-      "histogram_quantile(0.99, sum by (le, flow_schema, priority_level) (increase(apiserver_flowcontrol_request_queue_length_after_enqueue_bucket[$__rate_interval])))",
     );
     // Worst server per flow schema, steps without any wait dropped.
     expect(expr("apf-queue-wait", "p99")).toBe(

@@ -12,8 +12,6 @@ import type { ComponentId, PanelDef, PanelQuery, QueryVariant } from "./types";
 const API_LATENCY = "apiserver_request_duration_seconds";
 const ETCD_LATENCY = "etcd_request_duration_seconds";
 const APF_WAIT = "apiserver_flowcontrol_request_wait_duration_seconds";
-const APF_EXECUTION = "apiserver_flowcontrol_request_execution_seconds";
-const APF_QUEUE_LENGTH = "apiserver_flowcontrol_request_queue_length_after_enqueue";
 const WEBHOOK_DURATION = "apiserver_admission_webhook_admission_duration_seconds";
 
 /** The server's --max-requests-inflight and --max-mutating-requests-inflight, from the cluster's configuration. */
@@ -52,6 +50,13 @@ export const COMPONENT_EVIDENCE: Readonly<Record<ComponentId, string>> = {
 /** The one-line "how to scrape these" of a component's panels, where its job is not scraped. */
 function notScraped(component: string, path: "ksh" | "kcm"): string {
   return `The ${component}'s metrics are not scraped: add a scrape job for it (on EKS, /apis/metrics.eks.amazonaws.com/v1/${path}/container/metrics through the API server, see the README's "Scheduler and controller-manager metrics").`;
+}
+
+/** p-quantile per API server, then the worst server: one hot server must not be averaged away. */
+function worstServerQuantile(q: number, bucket: string, selector = "", by: string[] = []): string {
+  const labels = ["instance", "le", ...by].join(", ");
+  const outer = by.length ? ` by (${by.join(", ")})` : "";
+  return `max${outer} (histogram_quantile(${q}, sum by (${labels}) (rate(${bucket}${selector ? `{${selector}}` : ""}[$__rate_interval]))))`;
 }
 
 /** A ranking by the current value (instant query at the end of the range) and the same series over time. */
@@ -595,14 +600,17 @@ absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scrape
     chart: "timeseries",
     options: {},
     queries: [
-      // Not watches: `type` is "regular" or "watch" from 1.24; a scrape without the label keeps every request.
-      histogramQuery({ id: "p90", legend: "{{priority_level}}" }, APF_EXECUTION, {
-        kind: "quantile",
-        q: 0.9,
-        by: ["priority_level"],
-        worstServer: true,
-        where: [{ label: "type", op: "!=", value: "watch" }],
-      }),
+      {
+        id: "p90",
+        legend: "{{priority_level}}",
+        variants: [
+          {
+            expr: worstServerQuantile(0.9, "apiserver_flowcontrol_request_execution_seconds_bucket", `type="regular"`, ["priority_level"]),
+            requiresLabels: [{ metric: "apiserver_flowcontrol_request_execution_seconds_bucket", label: "type" }],
+          },
+          { expr: worstServerQuantile(0.9, "apiserver_flowcontrol_request_execution_seconds_bucket", "", ["priority_level"]) },
+        ],
+      },
     ],
     absentReason: "apiserver_flowcontrol_request_execution_seconds is not scraped: APF is disabled or dropped by the scrape.",
     emptyMessage: "No requests executed in this range.",
@@ -618,12 +626,16 @@ absentReason: "apiserver_flowcontrol_request_wait_duration_seconds is not scrape
     chart: "timeseries",
     options: { maxSeries: 8 },
     queries: [
-      histogramQuery(
-        { id: "p99", legend: "{{flow_schema}} → {{priority_level}}" },
-        APF_QUEUE_LENGTH,
-        { kind: "quantile", q: 0.99, by: ["flow_schema", "priority_level"], worstServer: false, where: [] },
-        { requiresMetrics: [APF_EVIDENCE] },
-      ),
+      {
+        id: "p99",
+        legend: "{{flow_schema}} → {{priority_level}}",
+        variants: [
+          {
+            expr: "histogram_quantile(0.99, sum by (le, flow_schema, priority_level) (rate(apiserver_flowcontrol_request_queue_length_after_enqueue_bucket[$__rate_interval])))",
+            requiresMetrics: [APF_EVIDENCE],
+          },
+        ],
+      },
     ],
     absentReason: "apiserver_flowcontrol_request_queue_length_after_enqueue is not scraped.",
     emptyMessage: "No request was queued in this range.",

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pickVariant, type Capabilities } from "./capabilities";
 import { PANELS_BY_ID } from "../panels/catalog";
-import type { PanelQuery } from "../panels/types";
 
 function caps(metrics: string[], labels: Record<string, string[]> = {}): Capabilities {
   return { metrics: new Set(metrics), labels: new Map(Object.entries(labels).map(([k, v]) => [k, new Set(v)])), histograms: new Map() };
@@ -9,15 +8,7 @@ function caps(metrics: string[], labels: Record<string, string[]> = {}): Capabil
 
 const longrunning = PANELS_BY_ID.get("longrunning-per-server")!.queries[0]!;
 const utilization = PANELS_BY_ID.get("apf-seat-utilization")!.queries[0]!;
-/** A query whose first variant needs a label added in a later version (no panel needs one today). */
-const execution: PanelQuery = {
-  id: "p90",
-  legend: "{{priority_level}}",
-  variants: [
-    { expr: 'histogram_quantile(0.9, sum by (le) (rate(apiserver_flowcontrol_request_execution_seconds_bucket{type="regular"}[5m])))', requiresLabels: [{ metric: "apiserver_flowcontrol_request_execution_seconds_bucket", label: "type" }] },
-    { expr: "histogram_quantile(0.9, sum by (le) (rate(apiserver_flowcontrol_request_execution_seconds_bucket[5m])))" },
-  ],
-};
+const execution = PANELS_BY_ID.get("apf-execution-p90")!.queries[0]!;
 const rejected = PANELS_BY_ID.get("apf-rejected")!.queries[0]!;
 
 describe("pickVariant", () => {

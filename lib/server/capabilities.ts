@@ -12,8 +12,8 @@ import { templateMetricNames } from "./template";
 /** Job names kube-apiserver gets from common installers, most common first. */
 export const KNOWN_APISERVER_JOBS = ["apiserver", "kube-apiserver", "kubernetes-apiservers"];
 
-/** Metrics whose label names we must know to pick a variant (a variant's `requiresLabels`). */
-const LABEL_PROBES = PANELS.flatMap((p) => p.queries.flatMap((q) => q.variants.flatMap((v) => (v.requiresLabels ?? []).map((r) => r.metric))));
+/** Metrics whose label names we must know to pick a variant. */
+const LABEL_PROBES = ["apiserver_flowcontrol_request_execution_seconds_count", "etcd_request_duration_seconds_count"];
 
 /** Histogram families the planner reads: their label sets and bucket counts size its reads. */
 const HISTOGRAM_FAMILIES = [...new Set(PANELS.flatMap((p) => p.queries.flatMap((q) => (q.histogram ? [q.histogram.family] : []))))];
