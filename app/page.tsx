@@ -1,7 +1,8 @@
 import { cookies, headers } from "next/headers";
 import { after } from "next/server";
 import { Suspense } from "react";
-import { DashboardPage } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/client-pages";
+import { Dashboard } from "@/components/Dashboard";
 import { PANELS } from "@/lib/panels/catalog";
 import { panelMeta } from "@/lib/panels/types";
 import { initialClusters } from "@/lib/server/page-data";
@@ -27,7 +28,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   after(prefetchDashboard(toSearch(await searchParams), clusters, now, { headers: h as unknown as Headers, cookies: c }));
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <DashboardPage panels={PANELS.map(panelMeta)} clusters={clusters} serverNow={now} />
+      <BrowserOnly>
+        <Dashboard panels={PANELS.map(panelMeta)} clusters={clusters} serverNow={now} />
+      </BrowserOnly>
     </Suspense>
   );
 }

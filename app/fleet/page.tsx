@@ -1,5 +1,6 @@
 import { Suspense } from "react";
-import { FleetPage } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/client-pages";
+import { Fleet } from "@/components/Fleet";
 import { initialClusterList } from "@/lib/server/page-data";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +12,9 @@ export default async function Page() {
   const list = await initialClusterList();
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <FleetPage clusters={list?.clusters} notices={list?.notices} />
+      <BrowserOnly>
+        <Fleet clusters={list?.clusters} notices={list?.notices} />
+      </BrowserOnly>
     </Suspense>
   );
 }

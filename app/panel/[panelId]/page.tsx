@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { SinglePanelPage } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/client-pages";
+import { SinglePanel } from "@/components/SinglePanel";
 import { pagePrincipal } from "@/lib/server/auth/guard";
 import { clustersFor } from "@/lib/server/config";
 import { PANELS, PANELS_BY_ID } from "@/lib/panels/catalog";
@@ -53,7 +54,9 @@ export default async function PanelPage({ params }: Props) {
   const { panelId } = await params;
   return (
     <Suspense fallback={<div style={{ padding: 16 }}>Loading apiscope…</div>}>
-      <SinglePanelPage panelId={panelId} panels={PANELS.map(panelMeta)} />
+      <BrowserOnly>
+        <SinglePanel panelId={panelId} panels={PANELS.map(panelMeta)} />
+      </BrowserOnly>
     </Suspense>
   );
 }
