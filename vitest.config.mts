@@ -14,6 +14,9 @@ export default defineConfig({
     exclude: ["node_modules/**", ".next/**", "e2e/**", ".cache/**", ".data/**"],
     environment: "node",
     globalSetup: ["./test-support/vitest-global-setup.ts"],
+    // Two files at a time even on two cores (vitest's default there is one): most integration files spend
+    // their time waiting on a Prometheus, promtool or a browser-less HTTP round trip, not on this process.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },
