@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { after } from "next/server";
 import { Suspense } from "react";
-import { BrowserOnly } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/browser-only";
 import { Dashboard } from "@/components/Dashboard";
 import { PANELS } from "@/lib/panels/catalog";
 import { panelMeta } from "@/lib/panels/types";

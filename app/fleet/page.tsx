@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { BrowserOnly } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/browser-only";
 import { Fleet } from "@/components/Fleet";
 import { initialClusterList } from "@/lib/server/page-data";
 

@@ -42,12 +42,11 @@ export function TimeSeriesChart({ id, lines, unit, start, end, tz, height = 220,
   const frame = useChartFrame();
   const { theme } = frame;
   const width = Math.max(0, frame.width);
-  // By value: callers build a new thresholds array on every render, and a pointer move must not redo the paths.
-  const thresholdKey = thresholds.map((t) => t.value).join(" ");
-  const geo = useMemo(
-    () => timeSeriesGeometry(lines, thresholdKey ? thresholdKey.split(" ").map(Number) : [], start, end, width, height),
-    [lines, thresholdKey, start, end, width, height],
-  );
+  // Keyed by the thresholds' values: callers build a new array on every render, and a pointer move must
+  // not redo the paths (thresholdKey stands for thresholdValues in the dependencies).
+  const thresholdValues = thresholds.map((t) => t.value);
+  const thresholdKey = thresholdValues.join(" ");
+  const geo = useMemo(() => timeSeriesGeometry(lines, thresholdValues, start, end, width, height), [lines, thresholdKey, start, end, width, height]);
   const { plot, x, y } = geo;
   const tickFormat = useMemo(() => axisTimeFormatter(tz, end - start), [tz, start, end]);
   // Ticks on round clock times (every 15 min, every hour…), like the heatmap's, so the axes line up.

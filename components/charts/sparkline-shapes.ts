@@ -21,7 +21,8 @@ export interface SparkShape {
 const PAD = 2;
 
 type Defined = [number, number];
-const isDefined = (p: Point): p is Defined => p[1] !== null && Number.isFinite(p[1]);
+/** A point with a value to draw (not a gap). */
+export const isDefined = (p: Point): p is Defined => p[1] !== null && Number.isFinite(p[1]);
 
 /** Points with no defined neighbour: a line through them would draw nothing, so they get a dot. */
 export function isolatedPoints(points: Point[]): Defined[] {

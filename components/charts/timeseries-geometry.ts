@@ -4,7 +4,7 @@
 import { scaleLinear, type ScaleLinear } from "d3-scale";
 import { line as linePath } from "d3-shape";
 import type { Point } from "@/lib/api-schema";
-import { isolatedPoints } from "./sparkline-shapes";
+import { isDefined, isolatedPoints } from "./sparkline-shapes";
 
 export interface GeometryLine {
   key: string;
@@ -40,9 +40,6 @@ export interface TimeSeriesGeometry<L extends GeometryLine> {
   /** Every line's timestamps, sorted, once each: where the pointer snaps to. */
   times: number[];
 }
-
-type Defined = [number, number];
-const isDefined = (p: Point): p is Defined => p[1] !== null && Number.isFinite(p[1]);
 
 /**
  * Scales from zero (or the lowest value, if negative) to a round number above the highest value or

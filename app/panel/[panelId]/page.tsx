@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { BrowserOnly } from "@/components/client-pages";
+import { BrowserOnly } from "@/components/browser-only";
 import { SinglePanel } from "@/components/SinglePanel";
 import { pagePrincipal } from "@/lib/server/auth/guard";
 import { clustersFor } from "@/lib/server/config";

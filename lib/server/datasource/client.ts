@@ -120,9 +120,9 @@ function reviveExtents(value: unknown, step: number): ExtentSet | undefined {
 
 /**
  * Keys a page's prefetch loaded (lib/server/prefetch.ts) whose cost no request has reported yet. The first
- * request to use one (a panel's or the findings') reports it as its own cost (the view's cost as the header totals it is then
- * the same with or without the prefetch); every later one sees a cache hit. Forgotten after a minute: the
- * page was closed before asking.
+ * request to use one (a panel's or the findings') reports it as its own cost, so the view's cost as the
+ * header totals it is the same with or without the prefetch; every later one sees a cache hit. Forgotten
+ * after a minute: the page was closed before asking.
  */
 const unclaimedPrefetch = new LRUCache<string, true>({ max: 5_000, ttl: 60_000 });
 
